@@ -1,0 +1,2 @@
+# FreeType renders the antialiased overlay text.
+find_package(Freetype REQUIRED)

@@ -1,0 +1,8 @@
+# Every build option of the project, with one prefix, in one place.
+set(PANORAMA_WITH_CUDA "AUTO" CACHE STRING "Compile the CUDA sources: AUTO (when a toolkit is found), ON, OFF")
+set_property(CACHE PANORAMA_WITH_CUDA PROPERTY STRINGS AUTO ON OFF)
+set(PANORAMA_WITH_NVDEC "AUTO" CACHE STRING "Build the NVDEC decoder (needs CUDA and the ffnvcodec headers)")
+set_property(CACHE PANORAMA_WITH_NVDEC PROPERTY STRINGS AUTO ON OFF)
+option(PANORAMA_BUILD_PYTHON "Build the pybind11 module panoramasdk._core" ON)
+option(PANORAMA_BUILD_TESTS "Build the C++ tests (GoogleTest, run by ctest)" OFF)
+option(PANORAMA_WERROR "Treat compiler warnings as errors" OFF)

@@ -1,0 +1,3 @@
+from panoramasdk.cli.main import main
+
+raise SystemExit(main())

@@ -1,0 +1,7 @@
+#include "bindings/bindings.hpp"
+
+namespace panorama::bindings {
+
+void bind_overlay(py::module_& m) {}
+
+}  // namespace panorama::bindings

@@ -1,0 +1,2 @@
+# Sources of the decode area (explicit list).
+set(PANORAMA_DECODE_SOURCES)

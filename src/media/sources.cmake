@@ -1,0 +1,2 @@
+# Sources of the media area (explicit list).
+set(PANORAMA_MEDIA_SOURCES)

@@ -1,0 +1,2 @@
+# Sources of the overlay area (explicit list).
+set(PANORAMA_OVERLAY_SOURCES)

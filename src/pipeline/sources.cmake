@@ -1,0 +1,2 @@
+# Sources of the pipeline area (explicit list).
+set(PANORAMA_PIPELINE_SOURCES)

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import signal
 import sys
 
@@ -230,6 +231,8 @@ def build_server(args, Gst, GLib, GstRtsp, GstRtspServer):
         log.info("mount %s: live pattern %s %dx%d @ %d fps", path, args.pattern_name, *args.size, args.fps)
 
     for path, filename in args.file:
+        if not os.path.isfile(filename):
+            raise RuntimeError(f"--file {path}={filename}: no such file")
         if args.loop:
             clip = LoopingFile(Gst, filename)
             factory = new_factory(LOOP_LAUNCH, shared=False)

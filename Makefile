@@ -1,0 +1,74 @@
+# panoramasdk: the development loop. `make demo` and `make test` do all the set-up on a fresh
+# Debian or Ubuntu machine (apt packages, a virtual environment, the build).
+PYTHON      ?= python3
+VENV        ?= .venv
+PY          := $(VENV)/bin/python
+BUILD_DIR   := build/py
+MODEL       := build/models/people-ssd.onnx
+DEMO_OUT    ?= build/demo
+DEMO_VIEW   ?= 127.0.0.1:8080
+DEMO_FRAMES ?=
+PYTEST_ARGS ?=
+SUDO        := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: all deps build model demo test test-cpp test-python lint bench wheel clean
+
+all: build
+
+# Installs the missing Debian packages (apt-get update only when something is missing).
+$(VENV)/.apt-stamp: requirements/apt.txt
+	@missing=$$(grep -v '^\s*#' requirements/apt.txt | xargs -n1 | while read p; do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'install ok installed' || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	  echo "installing Debian packages:" $$missing; \
+	  $(SUDO) apt-get update -q && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q --no-install-recommends $$missing; \
+	fi
+	@mkdir -p $(VENV) && touch $@
+
+$(VENV)/.pip-stamp: requirements/dev.txt $(VENV)/.apt-stamp
+	@[ -x $(PY) ] || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -r requirements/dev.txt
+	@touch $@
+
+deps: $(VENV)/.pip-stamp
+
+# Editable install: Python files come from python/, the native module from the CMake build in build/py.
+build: deps
+	$(PY) -m pip install -q --no-build-isolation --no-deps \
+	  -Cbuild-dir=$(BUILD_DIR) -Ccmake.define.PANORAMA_BUILD_TESTS=ON -e .
+
+model: $(MODEL)
+$(MODEL): examples/models/build_people_ssd.py examples/assets/nanodet-m-416-coco.onnx | deps
+	$(PY) examples/models/build_people_ssd.py $(MODEL)
+
+# The guide's people counter on the pedestrian clip played as a live camera: counts on stdout,
+# the recording in $(DEMO_OUT), the live view on http://$(DEMO_VIEW)/ while it runs.
+demo: build model
+	@mkdir -p $(DEMO_OUT)
+	$(VENV)/bin/panorama run examples/people_counter/app.py \
+	  --camera examples/assets/vtest-pedestrians-768x576-10fps.mp4 --realtime \
+	  --model aws-panorama-sample-model=$(MODEL) \
+	  --record $(DEMO_OUT)/people_counter.mp4 --view $(DEMO_VIEW) \
+	  --log-file $(DEMO_OUT)/people_counter.log --stats $(if $(DEMO_FRAMES),--frames $(DEMO_FRAMES))
+	@echo "recording: $(DEMO_OUT)/people_counter.mp4"
+
+test: build model test-cpp test-python
+
+test-cpp:
+	cd $(BUILD_DIR) && ctest --output-on-failure -j2
+
+test-python:
+	$(PY) -m pytest -q $(PYTEST_ARGS)
+
+lint:
+	$(VENV)/bin/ruff check python tests examples benchmarks
+
+bench: build model
+	$(PY) benchmarks/python/run_all.py
+
+wheel: deps
+	$(PY) -m pip wheel --no-deps -w dist .
+
+clean:
+	rm -rf build dist

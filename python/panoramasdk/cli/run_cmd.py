@@ -67,6 +67,8 @@ def register(subparsers) -> None:
     p.add_argument("--transport", choices=("tcp", "udp"), default="tcp", help="RTSP transport (default tcp)")
     p.add_argument("--first-frame-timeout", type=float, default=10.0, metavar="SECONDS",
                    help="how long to wait for each camera's first frame before init (default 10)")
+    p.add_argument("--stall-timeout", type=float, default=5.0, metavar="SECONDS",
+                   help="a live camera silent this long counts as disconnected and is reconnected (default 5)")
     p.add_argument("--log-file", metavar="PATH", help="the application's log file")
     p.add_argument("--stats", action="store_true", help="print where the time went at the end")
     p.set_defaults(func=run, exits_process=True)
@@ -90,6 +92,7 @@ def _config_from_args(args) -> RunConfig:
         strict=args.strict,
         transport=args.transport,
         first_frame_timeout_s=args.first_frame_timeout,
+        stall_timeout_s=args.stall_timeout,
         stats=args.stats,
     )
 

@@ -4,6 +4,7 @@ Reconstructed from the guide's listings of ``lambda_function.py`` ("AWS Panorama
 features" and "Adding text and boxes to output video"); see README.md for what was filled in between
 the listings and the one line added. It runs unmodified on the Panorama runtime of this project.
 """
+# ruff: noqa  (the guide's code, kept as written in 2020: str.format, np.float, long lines)
 import logging
 import os
 

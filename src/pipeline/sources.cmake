@@ -1,2 +1,5 @@
 # Sources of the pipeline area (explicit list).
-set(PANORAMA_PIPELINE_SOURCES)
+set(PANORAMA_PIPELINE_SOURCES
+  src/pipeline/frame_slot.cpp
+  src/pipeline/stream.cpp
+  src/pipeline/stream_group.cpp)

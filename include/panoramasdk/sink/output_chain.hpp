@@ -1,0 +1,99 @@
+#pragma once
+// One application output: a thread that composes each submitted frame (rectangles and labels on the
+// chain's own copy of the image) and feeds the H.264 recorder and, while someone watches, the
+// live-view JPEG.
+//
+// Threading: submit(), wait_jpeg(), stats(), set_view_active() and close() may be called from any
+// thread. The chain never calls back into the caller.
+// Queue: at most queue_size frames wait. When full, drop_when_full (live cameras) drops the OLDEST
+// queued frame and counts it; otherwise submit() blocks until there is room, so a file recording
+// gets every frame.
+// View: when `view` is on, the newest composed frame becomes a JPEG at most view_max_fps times a
+// second, and only while someone watches: set_view_active(true), or a wait_jpeg() call in the last
+// 2 s. A viewer that arrives later gets the newest composed frame encoded on request.
+// Errors: a recording failure (disk full, ...) stops the recording, is logged and shows in
+// stats().last_error; the chain keeps composing and serving the view.
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "panoramasdk/core/frame.hpp"
+#include "panoramasdk/overlay/compositor.hpp"
+
+namespace panorama {
+
+struct OutputOptions {
+  std::string record_path;     // "" = no recording; suffix picks the container (.mp4, .mkv)
+  double fps = 25.0;           // recording frame rate (constant: frame i is at i / fps)
+  int crf = 23;                // H.264 constant quality, 0..51
+  bool view = false;           // produce JPEGs for the live view
+  double view_max_fps = 15.0;  // at most this many JPEGs a second
+  int jpeg_quality = 80;       // 1..100
+  int queue_size = 8;          // frames waiting for the chain thread, >= 1
+  bool drop_when_full = false; // live sources: drop the oldest queued frame instead of waiting
+  std::string font_path;       // "" = default_font_path()
+  std::string name;            // names the output in messages, e.g. "video_out[0]"
+};
+
+struct OutputStats {
+  int64_t frames_submitted = 0;
+  int64_t frames_composed = 0;
+  int64_t frames_encoded = 0;  // frames handed to the recorder
+  int64_t frames_dropped = 0;  // dropped from a full queue (drop_when_full)
+  int64_t jpeg_sequence = 0;   // sequence number of the newest JPEG (0: none yet)
+  std::string last_error;      // "" while all is well
+};
+
+struct JpegImage {
+  int64_t sequence = 0;        // 1, 2, ... in order of production
+  int64_t time_stamp_us = 0;   // the submitted frame's time stamp
+  int width = 0;
+  int height = 0;
+  std::shared_ptr<const std::vector<uint8_t>> bytes;
+};
+
+class OutputChain {
+ public:
+  // Validates the options, opens the font and the recording file (errors are thrown here: a bad
+  // path, an unknown container suffix, a missing font) and starts the thread.
+  explicit OutputChain(const OutputOptions& options);
+  ~OutputChain();  // close()
+  OutputChain(const OutputChain&) = delete;
+  OutputChain& operator=(const OutputChain&) = delete;
+
+  // Buffers for submit(): copy the application's image into a frame from here.
+  FramePool& frame_pool();
+
+  // Queues a frame the chain now owns (nobody else may write its pixels). Blocks while the queue is
+  // full unless drop_when_full. Throws Error(Stopped) after close(), Error(InvalidArgument) for a
+  // null frame.
+  void submit(FramePtr frame, std::vector<RectOverlay> rects, std::vector<LabelOverlay> labels,
+              int64_t time_stamp_us = 0);
+  // Copies `image` into a pooled frame, then submit().
+  void submit_copy(const Frame& image, std::vector<RectOverlay> rects, std::vector<LabelOverlay> labels,
+                   int64_t time_stamp_us = 0);
+
+  // The newest JPEG with sequence > after_sequence, waiting up to timeout_s; nullopt on timeout or
+  // when the chain is closed. Marks the view as watched. Throws Error(InvalidArgument) when the view
+  // is off.
+  std::optional<JpegImage> wait_jpeg(int64_t after_sequence, double timeout_s);
+
+  // Keeps JPEGs coming without wait_jpeg() calls (an external viewer that polls rarely).
+  void set_view_active(bool active);
+
+  OutputStats stats() const;
+
+  // Processes every queued frame, finalises the recording and stops the thread. Idempotent; never
+  // throws (a finalisation error goes to the log and stats().last_error).
+  void close();
+
+  const OutputOptions& options() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace panorama

@@ -1,0 +1,25 @@
+#pragma once
+// BGR24 frame -> planar YUV AVFrame with swscale, scaling when the sizes differ. BT.601 matrix;
+// limited range for video (H.264) or full range for JPEG.
+#include "panoramasdk/core/frame.hpp"
+#include "sink/av_handles.hpp"
+
+namespace panorama::sink_detail {
+
+class BgrToYuv {
+ public:
+  explicit BgrToYuv(bool full_range) : full_range_(full_range) {}
+
+  // `dst` must have its format, size and buffers set; it is made writable first (an encoder may
+  // still hold a reference to its previous contents).
+  void convert(const Frame& src, AVFrame* dst);
+
+ private:
+  bool full_range_;
+  SwsPtr sws_;
+};
+
+// A frame with buffers of this format and size. Throws Error(Internal) on allocation failure.
+AvFramePtr alloc_video_frame(AVPixelFormat format, int width, int height);
+
+}  // namespace panorama::sink_detail

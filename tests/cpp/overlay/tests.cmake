@@ -1,0 +1,1 @@
+panorama_add_test(test_overlay overlay/test_compositor.cpp)

@@ -19,8 +19,13 @@ NanoDet, decode its Generalized-Focal-Loss boxes (softmax over 11 bins per side,
 distance from the cell centre ``(i + 0.5) * stride``), keep the 20 COCO classes that have a VOC
 counterpart, give each box its best class, run per-class NonMaxSuppression, keep the best 100.
 
-Usage: ``python examples/models/build_people_ssd.py [OUTPUT] [--nanodet PATH]``
+Usage: ``python examples/models/build_people_ssd.py [OUTPUT] [--nanodet PATH] [--score-threshold S]``
 (default output ``build/models/people-ssd.onnx``). The result is byte-for-byte deterministic.
+
+Scores are NanoDet's own (quality-focal-loss estimates): walkers score about 0.5-0.8, cones, posts and
+parts of people 0.1-0.4, so an application threshold of 0.4-0.5 counts people; the guide's 0.10 shows
+the clutter too. ``--score-threshold`` (default 0.05, as NanoDet's own post-processing) drops boxes at or
+below it inside the graph.
 """
 from __future__ import annotations
 
@@ -105,7 +110,7 @@ def _preprocess_nodes() -> tuple[list, list]:
     return nodes, inits
 
 
-def _postprocess_nodes() -> tuple[list, list]:
+def _postprocess_nodes(score_threshold: float) -> tuple[list, list]:
     """NanoDet heads -> class_ids, scores, boxes (SSD-style, VOC numbering, top 100)."""
     centre, signed_stride = _anchor_constants()
     anchors = centre.shape[1]
@@ -120,7 +125,7 @@ def _postprocess_nodes() -> tuple[list, list]:
         _const("post/voc_from_coco", np.array([coco for _, coco in VOC_FROM_COCO], np.int64)),
         _const("post/max_per_class", np.array([MAX_DETECTIONS], np.int64)),
         _const("post/iou", np.array([IOU_THRESHOLD], np.float32)),
-        _const("post/score_min", np.array([SCORE_THRESHOLD], np.float32)),
+        _const("post/score_min", np.array([score_threshold], np.float32)),
         _const("post/col1", np.array([1], np.int64)),
         _const("post/col2", np.array([2], np.int64)),
         _const("post/k", np.array([MAX_DETECTIONS], np.int64)),
@@ -196,11 +201,14 @@ def _nanodet_graph(path: Path) -> onnx.GraphProto:
     return graph
 
 
-def build_people_ssd(nanodet_path: Path | str = DEFAULT_NANODET) -> onnx.ModelProto:
+def build_people_ssd(nanodet_path: Path | str = DEFAULT_NANODET,
+                     score_threshold: float = SCORE_THRESHOLD) -> onnx.ModelProto:
     """Return the wrapped model (checked with the ONNX checker)."""
+    if not 0.0 <= score_threshold < 1.0:
+        raise ValueError(f"score_threshold {score_threshold}: expected 0 <= value < 1")
     nanodet = _nanodet_graph(Path(nanodet_path))
     pre_nodes, pre_inits = _preprocess_nodes()
-    post_nodes, post_inits = _postprocess_nodes()
+    post_nodes, post_inits = _postprocess_nodes(score_threshold)
     graph = helper.make_graph(
         pre_nodes + list(nanodet.node) + post_nodes,
         "people_ssd",
@@ -220,6 +228,8 @@ def build_people_ssd(nanodet_path: Path | str = DEFAULT_NANODET) -> onnx.ModelPr
     model.ir_version = 7  # NanoDet's; keeps the model loadable by older runtimes
     labels = ",".join(name for name, _ in VOC_FROM_COCO)
     helper.set_model_props(model, {"labels": labels, "person_class": str(VOC_PERSON),
+                                   "score_threshold": repr(float(score_threshold)),
+                                   "iou_threshold": repr(IOU_THRESHOLD),
                                    "source": "examples/assets/nanodet-m-416-coco.onnx"})
     onnx.checker.check_model(model)
     return model
@@ -230,8 +240,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("output", nargs="?", type=Path, default=DEFAULT_OUTPUT,
                         help=f"where to write the model (default: {DEFAULT_OUTPUT.relative_to(ROOT)})")
     parser.add_argument("--nanodet", type=Path, default=DEFAULT_NANODET, help="NanoDet-m ONNX file")
+    parser.add_argument("--score-threshold", type=float, default=SCORE_THRESHOLD,
+                        help=f"drop boxes scoring at or below this inside the graph (default {SCORE_THRESHOLD})")
     args = parser.parse_args(argv)
-    model = build_people_ssd(args.nanodet)
+    model = build_people_ssd(args.nanodet, args.score_threshold)
     args.output.parent.mkdir(parents=True, exist_ok=True)
     onnx.save(model, str(args.output))
     print(f"wrote {args.output} ({args.output.stat().st_size} bytes)")

@@ -170,3 +170,16 @@ def test_top_person_matches_reference_decode(session, frame_20s):
     ref_score, ref_box = _reference_top_person(frame_input)
     assert abs(float(scores[0, top, 0]) - ref_score) < 0.02
     np.testing.assert_allclose(boxes[0, top], ref_box, atol=2.0)
+
+
+def test_score_threshold_option(tmp_path, frame_20s, session):
+    path = tmp_path / "people-ssd-0.3.onnx"
+    assert _load_builder().main([str(path), "--score-threshold", "0.3"]) == 0
+    strict = ort.InferenceSession(str(path), providers=["CPUExecutionProvider"])
+    class_ids, scores, boxes = _run(strict, frame_20s)
+    count = _check_layout(class_ids, scores, boxes)
+    assert 5 <= count < 100 and np.all(scores[0, :count, 0] > 0.3)
+    # The same detections as the default model, minus the weaker ones.
+    default_ids, default_scores, default_boxes = _run(session, frame_20s)
+    np.testing.assert_array_equal(class_ids[0, :count], default_ids[0, :count])
+    np.testing.assert_allclose(boxes[0, :count], default_boxes[0, :count], atol=1e-3)

@@ -1,5 +1,7 @@
 #include "sink/bgr_to_yuv.hpp"
 
+#include <cstring>
+
 #include "core/ffmpeg_error.hpp"
 #include "panoramasdk/core/error.hpp"
 
@@ -39,6 +41,15 @@ void BgrToYuv::convert(const Frame& src, AVFrame* dst) {
   }
   const uint8_t* src_planes[1] = {src.data};
   const int src_strides[1] = {static_cast<int>(src.stride)};
+  if (src.width != dst->width || src.height != dst->height || (src.width | src.height) & 1) {
+    // When scaling, or for odd sizes, swscale reads past the last source pixel; frames are not padded
+    // for that, so these rare cases go through a padded copy.
+    const size_t bytes = src.stride * static_cast<size_t>(src.height);
+    scratch_.resize(bytes + kReadPadding);
+    std::memcpy(scratch_.data(), src.data, bytes);
+    std::memset(scratch_.data() + bytes, 0, kReadPadding);
+    src_planes[0] = scratch_.data();
+  }
   sws_scale(ctx, src_planes, src_strides, 0, src.height, dst->data, dst->linesize);
 }
 

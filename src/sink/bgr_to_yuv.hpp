@@ -1,6 +1,8 @@
 #pragma once
 // BGR24 frame -> planar YUV AVFrame with swscale, scaling when the sizes differ. BT.601 matrix;
 // limited range for video (H.264) or full range for JPEG.
+#include <vector>
+
 #include "panoramasdk/core/frame.hpp"
 #include "sink/av_handles.hpp"
 
@@ -15,8 +17,10 @@ class BgrToYuv {
   void convert(const Frame& src, AVFrame* dst);
 
  private:
+  static constexpr size_t kReadPadding = 256;
   bool full_range_;
   SwsPtr sws_;
+  std::vector<uint8_t> scratch_;
 };
 
 // A frame with buffers of this format and size. Throws Error(Internal) on allocation failure.

@@ -27,6 +27,7 @@ struct JpegEncoder::Impl {
   AvFramePtr yuv;
   PacketPtr packet{av_packet_alloc()};
   BgrToYuv to_yuv{true};
+  int64_t next_pts = 0;
 
   void open(int width, int height) {
     const AVCodec* codec = avcodec_find_encoder(AV_CODEC_ID_MJPEG);
@@ -72,7 +73,7 @@ std::vector<uint8_t> JpegEncoder::encode(const Frame& frame) {
   if (!s.ctx || s.ctx->width != frame.width || s.ctx->height != frame.height) s.open(frame.width, frame.height);
   s.to_yuv.convert(frame, s.yuv.get());
   s.yuv->quality = s.ctx->global_quality;
-  s.yuv->pts = 0;
+  s.yuv->pts = s.next_pts++;  // the encoder insists on increasing pts
   av_check(avcodec_send_frame(s.ctx.get(), s.yuv.get()), "live view: encoding a JPEG");
   std::vector<uint8_t> out;
   for (;;) {

@@ -134,7 +134,14 @@ void Recorder::close() {
   } else if (!first_error && !s.failed) {
     log(LogLevel::Info, kLogger, s.what + ": " + std::to_string(s.frames) + " frames written");
   }
-  if (first_error) throw *first_error;
+  if (first_error) {
+    // After a failed write the cause was already thrown; what close() runs into next is its echo.
+    if (s.failed) {
+      log(LogLevel::Debug, kLogger, std::string(first_error->what()) + " (after an earlier error)");
+    } else {
+      throw *first_error;
+    }
+  }
 }
 
 int64_t Recorder::frames_written() const { return impl_->frames; }

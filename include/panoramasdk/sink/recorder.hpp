@@ -33,7 +33,7 @@ class Recorder {
 
   void write(const Frame& frame);
   // Flushes the encoder and writes the trailer. Idempotent. A recorder that got no frame removes its
-  // (empty) file.
+  // (empty) file. After write() has thrown, close() only releases resources and does not throw.
   void close();
 
   int64_t frames_written() const;  // frames handed to the encoder

@@ -1,0 +1,1 @@
+panorama_add_test(test_sink sink/test_recorder.cpp sink/test_output_chain.cpp)

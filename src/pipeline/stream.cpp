@@ -203,6 +203,7 @@ void Stream::run() noexcept {
   // Only network sources come back after a failure; a file that cannot be read stays unreadable.
   const bool retry = kind_ == SourceKind::Rtsp && options_.reconnect;
   bool first = true;
+  StreamState final_state = StreamState::Stopped;
   while (!stop_.requested()) {
     if (!first) set_state(StreamState::Reconnecting);
     first = false;
@@ -211,7 +212,7 @@ void Stream::run() noexcept {
       connect_and_stream(got_frames);
       if (stop_.requested()) break;
       log(LogLevel::Info, kLogger, what_ + ": ended after " + std::to_string(frames_decoded_.load()) + " frames");
-      set_state(StreamState::Ended);
+      final_state = StreamState::Ended;
       break;
     } catch (const Error& e) {
       if (stop_.requested()) break;
@@ -221,7 +222,7 @@ void Stream::run() noexcept {
       on_error(ErrorCode::Internal, what_ + ": " + e.what());
     }
     if (!retry) {
-      set_state(StreamState::Error);
+      final_state = StreamState::Error;
       break;
     }
     const double delay = backoff_.next_delay();
@@ -230,7 +231,9 @@ void Stream::run() noexcept {
     log(LogLevel::Debug, kLogger, what_ + ": reconnecting in " + seconds_text(delay));
     if (stop_.wait_for(delay)) break;
   }
+  // Close first: whoever sees the final state also sees the end of the frames.
   slot_.close();
+  if (final_state != StreamState::Stopped) set_state(final_state);
   notify();
 }
 

@@ -68,8 +68,10 @@ class PythonEngine final : public Engine {
                                       std::to_string(outputs.size()));
       for (size_t i = 0; i < outputs.size(); ++i) copy_output(values[i], i, outputs[i]);
     } catch (py::error_already_set& e) {
-      // Format while the GIL is held; the Python exception object dies here too.
-      throw Error(ErrorCode::Internal, e.what());
+      // "TypeName: message" without pybind11's traceback lines; formatted while the GIL is held.
+      std::string message = py::str(e.type().attr("__name__")).cast<std::string>() + ": " +
+                            py::str(e.value()).cast<std::string>();
+      throw Error(ErrorCode::Internal, message);
     }
   }
 

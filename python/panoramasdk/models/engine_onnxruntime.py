@@ -1,0 +1,109 @@
+"""The ONNX Runtime engine: runs one model's batches for the C++ batch queue.
+
+The queue calls ``run(list_of_arrays) -> list_of_arrays`` on its worker thread; ONNX Runtime releases
+the GIL while it computes, so the application keeps working meanwhile. CPU by default; the providers
+can be chosen with ``PANORAMA_ORT_PROVIDERS`` (comma-separated, e.g. ``CUDAExecutionProvider,
+CPUExecutionProvider``) and the thread count with ``PANORAMA_ORT_THREADS``.
+"""
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+from typing import Optional, Sequence
+
+import numpy as np
+
+from ..errors import InvalidArgumentError
+from .descriptor import ModelDescriptor
+
+log = logging.getLogger("panoramasdk.models")
+
+# ONNX tensor element types -> numpy dtype names.
+ORT_TYPES = {
+    "tensor(float)": "float32", "tensor(float16)": "float16", "tensor(double)": "float64",
+    "tensor(int8)": "int8", "tensor(int16)": "int16", "tensor(int32)": "int32", "tensor(int64)": "int64",
+    "tensor(uint8)": "uint8", "tensor(uint16)": "uint16", "tensor(uint32)": "uint32",
+    "tensor(uint64)": "uint64", "tensor(bool)": "bool",
+}
+
+
+def default_threads() -> int:
+    """Intra-op threads: PANORAMA_ORT_THREADS, else the CPU count capped at 4 (the app needs a core too)."""
+    value = os.environ.get("PANORAMA_ORT_THREADS", "")
+    if value.strip():
+        try:
+            return max(1, int(value))
+        except ValueError:
+            raise InvalidArgumentError(f"PANORAMA_ORT_THREADS={value!r} is not an integer") from None
+    return max(1, min(4, os.cpu_count() or 1))
+
+
+def default_providers() -> list:
+    value = os.environ.get("PANORAMA_ORT_PROVIDERS", "")
+    names = [p.strip() for p in value.split(",") if p.strip()]
+    return names or ["CPUExecutionProvider"]
+
+
+def create_session(path: Path, providers: Optional[Sequence[str]] = None, threads: Optional[int] = None):
+    """An InferenceSession for `path`. Raises what ONNX Runtime raises for an unloadable file."""
+    import onnxruntime as ort
+
+    options = ort.SessionOptions()
+    options.intra_op_num_threads = threads or default_threads()
+    options.inter_op_num_threads = 1
+    options.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
+    # Spinning threads would take the CPU the application needs between flush() and get_result().
+    options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+    # Failures reach the application as exceptions (and the models log): keep ORT's own log quiet.
+    options.log_severity_level = 4
+    wanted = list(providers) if providers else default_providers()
+    available = set(ort.get_available_providers())
+    missing = [p for p in wanted if p not in available]
+    if missing:
+        raise InvalidArgumentError(f"ONNX Runtime providers {', '.join(missing)} are not available; "
+                                   f"available: {', '.join(sorted(available))}")
+    return ort.InferenceSession(str(path), sess_options=options, providers=wanted)
+
+
+class OnnxRuntimeEngine:
+    """Runs batches of `batch_size` items of the model in `path` described by `descriptor`.
+
+    A model whose batch dimension is fixed at 1 runs item by item for larger batches and the outputs
+    are stacked, so every batch size works with every model."""
+
+    def __init__(self, path: Path, descriptor: ModelDescriptor, batch_size: int,
+                 providers: Optional[Sequence[str]] = None):
+        self.name = descriptor.name
+        self.batch_size = batch_size
+        fixed_batch = descriptor.inputs[0].shape[0]
+        self.item_by_item = False
+        if not descriptor.dynamic_batch and batch_size != fixed_batch:
+            if fixed_batch != 1:
+                raise InvalidArgumentError(f"model '{descriptor.name}' has a fixed batch size of {fixed_batch}; "
+                                           f"open it with batch_size={fixed_batch}")
+            self.item_by_item = True
+        try:
+            self.session = create_session(path, providers)
+        except InvalidArgumentError:
+            raise
+        except Exception as exc:
+            raise InvalidArgumentError(f"model '{descriptor.name}': {path} cannot be loaded by ONNX Runtime: "
+                                       f"{_first_line(exc)}") from exc
+        self.input_names = [t.name for t in descriptor.inputs]
+        self.output_names = [t.name for t in descriptor.outputs]
+        log.debug("model '%s': ONNX Runtime %s, batch %d%s", self.name, self.session.get_providers(), batch_size,
+                  " (item by item)" if self.item_by_item else "")
+
+    def run(self, inputs: list) -> list:
+        """One batch: arrays shaped (batch_size, ...) in input order -> arrays in output order."""
+        if not self.item_by_item:
+            return self.session.run(self.output_names, dict(zip(self.input_names, inputs)))
+        per_item = [self.session.run(self.output_names, {n: x[i:i + 1] for n, x in zip(self.input_names, inputs)})
+                    for i in range(self.batch_size)]
+        return [np.concatenate([item[k] for item in per_item], axis=0) for k in range(len(self.output_names))]
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__

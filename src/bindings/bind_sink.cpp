@@ -86,6 +86,8 @@ void bind_sink(py::module_& m) {
           "dict(frames_submitted, frames_composed, frames_encoded, frames_dropped, jpeg_sequence, last_error).")
       .def("close", &OutputChain::close, py::call_guard<py::gil_scoped_release>(),
            "Processes every queued frame, finalises the recording and stops the thread. Idempotent.")
+      .def_property_readonly("closed", &OutputChain::closed,
+                             "True once close() has begun (submit raises, wait_jpeg returns at once).")
       .def_property_readonly(
           "options", [](const OutputChain& self) { return self.options(); }, "A copy of the options.")
       .def("__enter__", [](OutputChain& self) -> OutputChain& { return self; }, py::return_value_policy::reference)

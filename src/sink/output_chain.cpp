@@ -225,7 +225,7 @@ std::optional<JpegImage> OutputChain::wait_jpeg(int64_t after_sequence, double t
   s.last_view_request = SteadyClock::now();
   s.work_cv.notify_one();  // a new viewer may be owed the pending frame now
   const auto timeout = std::chrono::duration<double>(std::max(0.0, std::isfinite(timeout_s) ? timeout_s : 0.0));
-  s.jpeg_cv.wait_for(lock, timeout, [&] { return s.latest_jpeg.sequence > after_sequence || s.finished; });
+  s.jpeg_cv.wait_for(lock, timeout, [&] { return s.latest_jpeg.sequence > after_sequence || s.closing; });
   if (s.latest_jpeg.sequence > after_sequence) return s.latest_jpeg;
   return std::nullopt;
 }
@@ -234,6 +234,11 @@ void OutputChain::set_view_active(bool active) {
   std::lock_guard<std::mutex> lock(impl_->mutex);
   impl_->view_active = active;
   impl_->work_cv.notify_one();
+}
+
+bool OutputChain::closed() const {
+  std::lock_guard<std::mutex> lock(impl_->mutex);
+  return impl_->closing;
 }
 
 OutputStats OutputChain::stats() const {
@@ -250,6 +255,7 @@ void OutputChain::close() {
     s.closing = true;
     s.work_cv.notify_all();
     s.space_cv.notify_all();
+    s.jpeg_cv.notify_all();
   }
   if (s.thread.joinable()) s.thread.join();
   if (s.recorder) {

@@ -89,6 +89,9 @@ class OutputChain {
   // throws (a finalisation error goes to the log and stats().last_error).
   void close();
 
+  // True once close() has begun (submit() then fails and wait_jpeg() no longer waits).
+  bool closed() const;
+
   const OutputOptions& options() const;
 
  private:

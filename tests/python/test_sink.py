@@ -1,0 +1,163 @@
+"""_core.OutputChain: composing, recording to H.264 (read back with ffmpeg / OpenCV), queue policy."""
+from __future__ import annotations
+
+import os
+
+import cv2
+import make_media
+import numpy as np
+import pytest
+from panoramasdk._native import core
+from panoramasdk.errors import StoppedError
+
+
+def options(**values) -> core.OutputOptions:
+    o = core.OutputOptions()
+    for name, value in values.items():
+        setattr(o, name, value)
+    return o
+
+
+def decode_all(path) -> list[np.ndarray]:
+    cap = cv2.VideoCapture(str(path))
+    frames = []
+    while True:
+        ok, frame = cap.read()
+        if not ok:
+            break
+        frames.append(frame)
+    cap.release()
+    return frames
+
+
+def test_options_defaults():
+    o = core.OutputOptions()
+    assert (o.record_path, o.fps, o.crf, o.view, o.view_max_fps) == ("", 25.0, 23, False, 15.0)
+    assert (o.jpeg_quality, o.queue_size, o.drop_when_full, o.font_path, o.name) == (80, 8, False, "", "")
+    assert "OutputOptions(" in repr(o)
+
+
+@pytest.mark.parametrize("suffix", [".mp4", ".mkv"])
+def test_records_every_frame(tmp_path, suffix):
+    path = tmp_path / f"out{suffix}"
+    chain = core.OutputChain(options(record_path=str(path), fps=25.0, queue_size=2, name="video_out[0]"))
+    n = 23
+    for i in range(n):
+        img = np.full((120, 160, 3), i * 10, np.uint8)
+        chain.submit(img, [(0.1, 0.1, 0.9, 0.9)], [(f"frame {i}", 0.02, 0.02)], time_stamp_us=i * 40_000)
+    chain.close()
+    chain.close()  # idempotent
+    stats = chain.stats()
+    assert stats == {
+        "frames_submitted": n, "frames_composed": n, "frames_encoded": n, "frames_dropped": 0,
+        "jpeg_sequence": 0, "last_error": "",
+    }
+    assert make_media.count_frames(path) == n
+
+
+def test_label_pixels_are_in_the_recording(tmp_path):
+    path = tmp_path / "labels.mp4"
+    comp = core.Compositor()
+    label = ("MMMM WWWW", 0.1, 0.1)
+    x0, y0, x1, y1 = comp.label_box(label[0], label[1], label[2], 320, 240)
+    with core.OutputChain(options(record_path=str(path))) as chain:
+        for i in range(10):
+            img = np.full((240, 320, 3), 128, np.uint8)
+            chain.submit(img, [], [label] if i >= 5 else [])
+    frames = decode_all(path)
+    assert len(frames) == 10
+    plain = frames[2][y0:y1, x0:x1].astype(int)
+    labelled = frames[7][y0:y1, x0:x1].astype(int)
+    assert abs(plain.mean() - 128) < 4
+    assert (labelled.min(axis=2) > 200).sum() > 30  # white text survives the encoder
+    assert np.median(labelled) < 80  # on the dark backing
+    # Elsewhere the two frames agree.
+    assert abs(frames[2][150:, 200:].astype(int).mean() - frames[7][150:, 200:].astype(int).mean()) < 3
+
+
+def test_submit_copies_the_image(tmp_path):
+    path = tmp_path / "copy.mp4"
+    chain = core.OutputChain(options(record_path=str(path), queue_size=8))
+    img = np.empty((96, 128, 3), np.uint8)
+    for _ in range(8):
+        img.fill(40)
+        chain.submit(img, [], [])
+        img.fill(230)  # after submit returns, the chain must not see this
+    chain.close()
+    frames = decode_all(path)
+    assert len(frames) == 8
+    for frame in frames:
+        assert abs(frame.astype(int).mean() - 40) < 4
+
+
+def test_submit_leaves_the_array_alone(tmp_path):
+    chain = core.OutputChain(options())
+    img = np.full((60, 80, 3), 77, np.uint8)
+    chain.submit(img, [(0, 0, 1, 1)], [("text", 0.1, 0.1)])
+    chain.close()
+    assert (img == 77).all()  # drawing happened on the chain's copy
+    assert chain.stats()["frames_composed"] == 1
+
+
+def test_drop_when_full_counts_drops():
+    labels = [("a label that takes a while to draw", 0.01 * i, 0.015 * i) for i in range(60)]
+    img = np.full((720, 1280, 3), 90, np.uint8)
+    chain = core.OutputChain(options(queue_size=1, drop_when_full=True))
+    for _ in range(60):
+        chain.submit(img, [], labels)
+    chain.close()
+    stats = chain.stats()
+    assert stats["frames_submitted"] == 60
+    assert stats["frames_dropped"] > 0
+    assert stats["frames_composed"] + stats["frames_dropped"] == 60
+
+
+def test_submit_after_close_is_stopped():
+    chain = core.OutputChain(options())
+    chain.close()
+    assert chain.closed
+    with pytest.raises(StoppedError):
+        chain.submit(np.zeros((8, 8, 3), np.uint8), [], [])
+    with pytest.raises(RuntimeError):
+        chain.submit(np.zeros((8, 8, 3), np.uint8), [], [])
+
+
+@pytest.mark.parametrize(
+    "args, fragment",
+    [
+        ((np.zeros((8, 8, 3), np.float32), [], []), "image"),
+        ((np.zeros((8, 8), np.uint8), [], []), "image"),
+        ((np.zeros((8, 8, 3), np.uint8), [(1, 2)], []), r"rects\[0\]"),
+        ((np.zeros((8, 8, 3), np.uint8), [], [("a", "b", 1)]), r"labels\[0\]"),
+    ],
+)
+def test_bad_submit_arguments_are_value_errors(args, fragment):
+    chain = core.OutputChain(options())
+    with pytest.raises(ValueError, match=fragment):
+        chain.submit(*args)
+    chain.close()
+    assert chain.stats()["frames_submitted"] == 0
+
+
+def test_bad_options_fail_at_construction(tmp_path):
+    with pytest.raises(FileNotFoundError, match="no-such-dir"):
+        core.OutputChain(options(record_path=str(tmp_path / "no-such-dir" / "x.mp4")))
+    with pytest.raises(ValueError, match=".mp4"):
+        core.OutputChain(options(record_path=str(tmp_path / "x.weird")))
+    with pytest.raises(ValueError, match="queue_size"):
+        core.OutputChain(options(queue_size=0))
+    with pytest.raises(ValueError, match="view is off"):
+        core.OutputChain(options()).wait_jpeg(0, 0.1)
+
+
+def test_write_error_is_reported_not_raised(tmp_path):
+    path = tmp_path / "full.mp4"
+    os.symlink("/dev/full", path)  # every write fails with "No space left on device"
+    chain = core.OutputChain(options(record_path=str(path), name="video_out[0]"))
+    for i in range(40):
+        chain.submit(np.full((120, 160, 3), i * 5, np.uint8), [], [])
+    chain.close()
+    stats = chain.stats()
+    assert stats["frames_composed"] == 40
+    assert str(path) in stats["last_error"]
+    assert "space" in stats["last_error"].lower()

@@ -9,6 +9,7 @@ import logging
 import subprocess
 import time
 
+import make_media
 import numpy as np
 import pytest
 import rtsp_fixtures
@@ -250,3 +251,14 @@ def test_file_served_over_rtsp(rtsp_file_server, h264_mp4):
     assert all((f.width, f.height) == (W, H) for f in frames)
     assert_sequences_increase(frames)
     assert stats["frames_decoded"] >= 10 and stats["decode_errors"] == 0, stats
+
+
+def test_looping_file_plays_past_its_end(rtsp_file_server, media_dir):
+    """--loop serves a 10-frame clip as an endless camera: more frames than the file, one session."""
+    clip = make_media.encode_test_clip(media_dir / "ten-frames.mp4", frames=10, gop=5)
+    server = rtsp_file_server(clip, loop=True)
+    with Camera(server.url(CLIP_PATH)) as cam:
+        frames = cam.frames(25, timeout_s=10)
+        stats = cam.stats()
+    assert_sequences_increase(frames)
+    assert stats["reconnects"] == 0 and stats["decode_errors"] == 0, stats

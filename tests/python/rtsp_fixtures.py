@@ -106,7 +106,7 @@ class RtspServer:
             cmd += ["--user", self.user, "--password", self.password]
         return cmd
 
-    def start(self) -> "RtspServer":
+    def start(self) -> RtspServer:
         if self.running:
             raise RtspServerError(f"RTSP test server already running (pid {self.proc.pid})")
         self._stderr_file.write(f"--- start, port {self.port}\n".encode())
@@ -154,7 +154,7 @@ class RtspServer:
             self.proc.kill()
             self.proc.wait(timeout=5)
 
-    def restart(self) -> "RtspServer":
+    def restart(self) -> RtspServer:
         """A new server process on the same port (stops the old one first if still running)."""
         self.stop()
         if not self.port:
@@ -188,7 +188,7 @@ class RtspServer:
         self._stderr_file.close()
         self.log_path.unlink(missing_ok=True)
 
-    def __enter__(self) -> "RtspServer":
+    def __enter__(self) -> RtspServer:
         return self if self.running else self.start()
 
     def __exit__(self, *exc) -> None:

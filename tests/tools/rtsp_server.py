@@ -44,7 +44,9 @@ def import_gstreamer():
     try:
         import gi
     except ImportError as e:
-        raise ImportError(f"python3-gi is not installed for {sys.executable} (apt-get install python3-gi): {e}")
+        raise ImportError(
+            f"python3-gi is not installed for {sys.executable} (apt-get install python3-gi): {e}"
+        ) from None
     try:
         gi.require_version("Gst", "1.0")
         gi.require_version("GstRtsp", "1.0")
@@ -54,7 +56,7 @@ def import_gstreamer():
         raise ImportError(
             f"GstRtspServer typelib missing (apt-get install gir1.2-gst-rtsp-server-1.0 "
             f"gir1.2-gstreamer-1.0 gir1.2-gst-plugins-base-1.0): {e}"
-        )
+        ) from None
     Gst.init(None)
     return Gst, GLib, GstRtsp, GstRtspServer
 
@@ -69,7 +71,7 @@ def parse_size(text: str) -> tuple[int, int]:
     try:
         w, h = (int(v) for v in text.lower().split("x"))
     except ValueError:
-        raise argparse.ArgumentTypeError(f"size must be WIDTHxHEIGHT, got {text!r}")
+        raise argparse.ArgumentTypeError(f"size must be WIDTHxHEIGHT, got {text!r}") from None
     return w, h
 
 

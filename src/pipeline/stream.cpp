@@ -1,5 +1,6 @@
 #include "panoramasdk/pipeline/stream.hpp"
 
+#include <algorithm>
 #include <cstdio>
 
 #include "panoramasdk/core/clock.hpp"
@@ -168,14 +169,21 @@ FramePtr Stream::next_frame(double timeout_s) {
   }
 }
 
-void Stream::add_listener(std::shared_ptr<Notifier> notifier) {
+void Stream::add_listener(const std::shared_ptr<Notifier>& notifier) {
   std::lock_guard<std::mutex> lock(listeners_mutex_);
-  listeners_.push_back(std::move(notifier));
+  listeners_.push_back(notifier);
 }
 
 void Stream::notify() {
   std::lock_guard<std::mutex> lock(listeners_mutex_);
-  for (auto& n : listeners_) n->notify();
+  // Groups that are gone drop out of the list.
+  listeners_.erase(std::remove_if(listeners_.begin(), listeners_.end(),
+                                  [](const std::weak_ptr<Notifier>& w) {
+                                    auto n = w.lock();
+                                    if (n) n->notify();
+                                    return !n;
+                                  }),
+                   listeners_.end());
 }
 
 void Stream::set_state(StreamState state) {

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import gc
 import socket
+import subprocess
 import time
 
 import make_media
@@ -82,6 +83,23 @@ def test_file_delivers_every_frame_in_order(container, h264_mp4, clips):
     assert stats["nominal_fps"] == pytest.approx(25)
     assert (stats["width"], stats["height"]) == (320, 240)
     assert frames[-1].capture_time_us >= frames[0].capture_time_us > 1_600_000_000 * 10**6
+
+
+def test_h265_file_decodes_when_ffmpeg_has_hevc(tmp_path):
+    path = tmp_path / "pattern-hevc.mkv"
+    made = subprocess.run(
+        [make_media.ffmpeg_binary(), "-hide_banner", "-loglevel", "error", "-y", "-f", "lavfi",
+         "-i", "testsrc2=size=160x120:rate=25", "-frames:v", "10", "-c:v", "libx265", "-x265-params", "log-level=error",
+         "-pix_fmt", "yuv420p", str(path)],
+        capture_output=True, text=True,
+    )
+    if made.returncode != 0:
+        pytest.skip(f"this ffmpeg cannot encode H.265 (libx265): {made.stderr.strip()[-200:]}")
+    group = core.StreamGroup([make_stream(path)], True)
+    group.start()
+    frames = [s[0] for s in read_all(group)]
+    assert [f.sequence for f in frames] == list(range(10))
+    assert frames[0].array().shape == (120, 160, 3)
 
 
 def test_file_uri_works_like_a_path(h264_mp4):

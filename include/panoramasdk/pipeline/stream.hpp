@@ -79,8 +79,8 @@ class Stream {
   // The thread is done and every frame was taken (ended, error or stopped).
   bool finished() const { return slot_.drained(); }
   bool has_decoded() const { return frames_decoded_.load() > 0; }
-  // `notifier` is told about every new frame and the end of the stream.
-  void add_listener(std::shared_ptr<Notifier> notifier);
+  // `notifier` is told about every new frame and the end of the stream, for as long as it lives.
+  void add_listener(const std::shared_ptr<Notifier>& notifier);
 
  private:
   void run() noexcept;
@@ -112,7 +112,7 @@ class Stream {
   std::string last_error_code_;
 
   std::mutex listeners_mutex_;
-  std::vector<std::shared_ptr<Notifier>> listeners_;
+  std::vector<std::weak_ptr<Notifier>> listeners_;
 
   std::atomic<int64_t> frames_decoded_{0};
   std::atomic<int64_t> decode_errors_{0};

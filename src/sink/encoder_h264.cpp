@@ -40,6 +40,8 @@ H264Encoder::H264Encoder(int width, int height, AVRational frame_rate, int crf, 
   AVDictionary* opts = nullptr;
   av_dict_set(&opts, "preset", "veryfast", 0);
   av_dict_set(&opts, "crf", std::to_string(crf).c_str(), 0);
+  // x264 prints its banner and statistics at info level through av_log; keep warnings and errors.
+  av_dict_set(&opts, "x264-params", "log=1", 0);
   const int ret = avcodec_open2(ctx_.get(), codec, &opts);
   av_dict_free(&opts);
   av_check(ret, what + ": opening the libx264 encoder for " + std::to_string(width) + "x" + std::to_string(height));

@@ -28,7 +28,22 @@ Authority find_authority(const std::string& uri) {
   a.end = uri.find_first_of("/?#", a.begin);
   if (a.end == std::string::npos) a.end = uri.size();
   size_t at = uri.rfind('@', a.end == 0 ? 0 : a.end - 1);
-  if (at != std::string::npos && at >= a.begin && at < a.end) a.at = at;
+  if (at != std::string::npos && at >= a.begin && at < a.end) {
+    a.at = at;
+    return a;
+  }
+  // "rtsp://user:pa/ss@host/x": an unencoded '/' in the password cut the authority short. When
+  // what came before the '/' has a ':' (user:password, or host:port) and an '@' follows before the
+  // query, take that '@' as the end of the userinfo: hiding a secret beats showing a path intact.
+  size_t query = uri.find_first_of("?#", a.begin);
+  if (query == std::string::npos) query = uri.size();
+  size_t colon = uri.find(':', a.begin);
+  at = uri.rfind('@', query == 0 ? 0 : query - 1);
+  if (colon != std::string::npos && colon < a.end && at != std::string::npos && at > a.end && at < query) {
+    a.at = at;
+    a.end = uri.find_first_of("/?#", at);
+    if (a.end == std::string::npos) a.end = uri.size();
+  }
   return a;
 }
 

@@ -17,7 +17,8 @@ SourceKind source_kind(const std::string& uri);
 
 // `uri` without its userinfo: "rtsp://user:pass@10.0.0.9:554/live?x=1" -> "rtsp://10.0.0.9:554/live?x=1".
 // The userinfo is everything before the last '@' of the authority (the part after "://" up to the
-// first '/', '?' or '#'); passwords with those characters must be percent-encoded or given separately.
+// first '/', '?' or '#'). A password with an unencoded '/' ("user:pa/ss@host") is still removed; the
+// URL itself only works with such characters percent-encoded or given as separate options.
 // Used for display_uri, every log line and every error message.
 std::string redact_uri(const std::string& uri);
 

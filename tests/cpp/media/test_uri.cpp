@@ -17,6 +17,10 @@ TEST(RedactUri, RemovesUserinfoOnly) {
   // An '@' after the authority belongs to the path or the query, not to credentials.
   EXPECT_EQ(redact_uri("rtsp://h/live?mail=a@b"), "rtsp://h/live?mail=a@b");
   EXPECT_EQ(redact_uri("/videos/a@b.mp4"), "/videos/a@b.mp4");
+  EXPECT_EQ(redact_uri("rtsp://h/live@2"), "rtsp://h/live@2");
+  // An unencoded '/' in the password must not leave the password on show.
+  EXPECT_EQ(redact_uri("rtsp://admin:pa/ss@10.0.0.9/live"), "rtsp://10.0.0.9/live");
+  EXPECT_EQ(redact_uri("rtsp://admin:pa/ss@10.0.0.9"), "rtsp://10.0.0.9");
   EXPECT_EQ(redact_uri(""), "");
 }
 

@@ -22,7 +22,7 @@ from .errors import StoppedError
 
 log = logging.getLogger("panoramasdk.models")
 
-_open_models: "weakref.WeakSet[model]" = weakref.WeakSet()
+_open_models: weakref.WeakSet[model] = weakref.WeakSet()
 _open_lock = threading.Lock()
 _atexit_registered = False
 
@@ -80,7 +80,7 @@ class output_array(_tensor_info):
 class batch:
     """The results of one model output for every item of a batch (from ``batch_set.get``)."""
 
-    def __init__(self, owner: "batch_set", index: int, info: output_array):
+    def __init__(self, owner: batch_set, index: int, info: output_array):
         self._owner = owner
         self._index = index
         self._info = info
@@ -247,7 +247,12 @@ class model:
         """Sends data to input `input_index`: any array-like, cast to the input's dtype. Either the
         whole batch (leading dimension = batch size) or one item (leading dimension 1 or none); items
         fill the batch in order. A wrong element count raises ValueError naming the expected shape."""
-        self._open_queue("batch").put(operator.index(input_index), array)
+        queue = self._open_queue("batch")
+        index = operator.index(input_index)
+        if index < 0:
+            raise ValueError(f"model '{self._name}': input index {index} is out of range; the model has "
+                             f"{len(self._inputs)} input(s)")
+        queue.put(index, array)
 
     def flush(self) -> None:
         """Submits the batch for inference and returns at once (it waits only while two earlier batches

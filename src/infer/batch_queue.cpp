@@ -326,10 +326,10 @@ void BatchQueue::run_job(Job& job) {
     log(LogLevel::Warning, kLogger, message);
   }
   job.inputs.clear();  // input buffers back to the pool before anyone is woken
-  finish_job(job.result, std::move(outputs), failed, code, std::move(message));
+  finish_job(std::move(job.result), std::move(outputs), failed, code, std::move(message));
 }
 
-void BatchQueue::finish_job(const ResultPtr& result, std::vector<Tensor> outputs, bool failed, ErrorCode code,
+void BatchQueue::finish_job(ResultPtr result, std::vector<Tensor> outputs, bool failed, ErrorCode code,
                             std::string message) {
   ResultPtr dropped;
   {
@@ -356,6 +356,8 @@ void BatchQueue::finish_job(const ResultPtr& result, std::vector<Tensor> outputs
       results_.pop_front();
       ++stats_.dropped;
     }
+    // The worker lets go before waking anyone: a claimed result then has no holder but its claimer.
+    result.reset();
   }
   done_cv_.notify_all();
   if (dropped) {

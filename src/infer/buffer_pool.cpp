@@ -26,6 +26,10 @@ std::shared_ptr<BufferPool> BufferPool::create(size_t max_free) {
   return std::shared_ptr<BufferPool>(new BufferPool(max_free));
 }
 
+BufferPool::~BufferPool() {
+  for (auto& entry : free_) std::free(entry.first);
+}
+
 BufferPtr BufferPool::acquire(size_t bytes) {
   uint8_t* data = nullptr;
   {

@@ -5,11 +5,10 @@ import inspect
 import threading
 import time
 
-import numpy as np
-import pytest
-
 import model_factory as mf
+import numpy as np
 import panoramasdk
+import pytest
 from panoramasdk import errors
 from panoramasdk.models import ModelStore, set_run_overrides
 

@@ -124,7 +124,7 @@ class BatchQueue {
   };
   void worker_loop();
   void run_job(Job& job);
-  void finish_job(const ResultPtr& result, std::vector<Tensor> outputs, bool failed, ErrorCode code,
+  void finish_job(ResultPtr result, std::vector<Tensor> outputs, bool failed, ErrorCode code,
                   std::string message);
   [[noreturn]] void fail_stopped(const char* call) const;
   std::string input_label(size_t input) const;

@@ -23,6 +23,9 @@ using BufferPtr = std::shared_ptr<Buffer>;
 class BufferPool : public std::enable_shared_from_this<BufferPool> {
  public:
   static std::shared_ptr<BufferPool> create(size_t max_free = 16);
+  ~BufferPool();  // frees the idle buffers; buffers in use are freed by their last holder
+  BufferPool(const BufferPool&) = delete;
+  BufferPool& operator=(const BufferPool&) = delete;
 
   BufferPtr acquire(size_t bytes);  // uninitialised contents; 0 bytes gives a valid empty buffer
   size_t allocated() const;          // buffers alive now, in use or idle

@@ -38,7 +38,7 @@ class TensorInfo:
         return {"name": self.name, "shape": list(self.shape), "dtype": self.dtype}
 
     @staticmethod
-    def from_json(value: Any, where: str) -> "TensorInfo":
+    def from_json(value: Any, where: str) -> TensorInfo:
         if not isinstance(value, dict):
             raise InvalidArgumentError(f"{where}: expected an object with name, shape, dtype; got {value!r}")
         name, shape, dtype = value.get("name"), value.get("shape"), value.get("dtype")
@@ -73,7 +73,7 @@ class ModelDescriptor:
         return data
 
     @staticmethod
-    def from_json(data: Any, where: str) -> "ModelDescriptor":
+    def from_json(data: Any, where: str) -> ModelDescriptor:
         """Checks every field; errors name `where` (the file) and the field at fault."""
         if not isinstance(data, dict):
             raise InvalidArgumentError(f"{where}: expected a JSON object")
@@ -101,7 +101,7 @@ class ModelDescriptor:
         path.write_text(json.dumps(self.to_json(), indent=2) + "\n", encoding="utf-8")
 
     @staticmethod
-    def load(path: Path) -> "ModelDescriptor":
+    def load(path: Path) -> ModelDescriptor:
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, ValueError) as exc:

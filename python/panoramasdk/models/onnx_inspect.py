@@ -4,7 +4,7 @@ model once on zeros when they are not static."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Iterable, Mapping, Optional, Union
+from typing import Iterable, Mapping, Union
 
 import numpy as np
 
@@ -49,7 +49,9 @@ def parse_input_overrides(overrides: InputOverrides) -> dict:
 
 
 def _fmt(dims) -> str:
-    return "(" + ", ".join(str(d) if isinstance(d, int) else str(d or "?") for d in dims) + ")"
+    """A shape as Python prints it; dynamic dims by their symbolic name ("N", "H") or "?"."""
+    text = ", ".join(str(d) if isinstance(d, int) else str(d or "?") for d in dims)
+    return f"({text},)" if len(dims) == 1 else f"({text})"
 
 
 def _is_fixed(d) -> bool:

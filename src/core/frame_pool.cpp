@@ -30,6 +30,10 @@ std::shared_ptr<FramePool> FramePool::create(size_t max_free) {
   return std::shared_ptr<FramePool>(new FramePool(max_free));
 }
 
+FramePool::~FramePool() {
+  for (auto& [data, bytes] : free_) std::free(data);
+}
+
 FramePtr FramePool::acquire(int width, int height) {
   check_size(width, height);
   const size_t stride = static_cast<size_t>(width) * 3;

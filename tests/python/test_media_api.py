@@ -77,7 +77,7 @@ def test_help_lists_the_sdk_classes():
 
     import panoramasdk
 
-    text = pydoc.render_doc(panoramasdk)
+    text = pydoc.render_doc(panoramasdk, renderer=pydoc.plaintext)
     for name in ("base", "batch", "batch_set", "input_array", "media", "model", "output_array", "port"):
         assert name in panoramasdk.__all__ and getattr(panoramasdk, name).__doc__, name
         assert f"class {name}" in text

@@ -98,7 +98,8 @@ def test_camera_frozen_watchdog_reconnects():
         finally:
             if proc.poll() is None:
                 proc.kill()
-    assert "no frame for" in stderr or "reconnect" in stderr.lower(), stderr[-3000:]
+    assert "(stall_timeout_s)" in stderr, stderr[-3000:]  # the watchdog fired...
+    assert stderr.count(": streaming 320x240") >= 2, stderr[-3000:]  # ...and the camera came back
     assert sum(line.startswith("frame ") for line in lines) == 50
 
 

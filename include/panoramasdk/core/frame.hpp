@@ -29,6 +29,7 @@ using FramePtr = std::shared_ptr<Frame>;
 class FramePool : public std::enable_shared_from_this<FramePool> {
  public:
   static std::shared_ptr<FramePool> create(size_t max_free = 8);
+  ~FramePool();  // frees the idle buffers; frames still in use free themselves later
 
   // A frame with uninitialised pixels. Throws Error(InvalidArgument) for non-positive sizes.
   FramePtr acquire(int width, int height);

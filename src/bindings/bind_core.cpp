@@ -2,6 +2,7 @@
 
 #include "bindings/bindings.hpp"
 #include "bindings/frame_convert.hpp"
+#include "core/ffmpeg_log.hpp"
 #include "panoramasdk/core/build_info.hpp"
 #include "panoramasdk/core/frame.hpp"
 #include "panoramasdk/core/log.hpp"
@@ -9,6 +10,7 @@
 namespace panorama::bindings {
 
 void bind_core(py::module_& m) {
+  install_ffmpeg_log_bridge();
   py::class_<Frame, FramePtr>(m, "Frame", "A decoded BGR24 picture in a pooled host buffer.")
       .def_readonly("width", &Frame::width)
       .def_readonly("height", &Frame::height)

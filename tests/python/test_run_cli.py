@@ -158,3 +158,12 @@ def test_camera_uri_credentials_never_printed(h264_mp4, tmp_path):
     for text in (r.stdout, r.stderr, log_file.read_text()):
         assert "hunter2-secret" not in text
     assert "rtsp://127.0.0.1:9/cam" in r.stderr
+
+
+def test_relative_camera_and_record_paths_are_from_the_callers_folder(h264_mp4, tmp_path):
+    import shutil
+
+    shutil.copy(h264_mp4, tmp_path / "clip.mp4")
+    r = panorama("run", COUNTER, "--camera", "clip.mp4", "--frames", 3, "--record", "rel.mp4", cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    assert make_media.count_frames(tmp_path / "rel.mp4") == 3

@@ -74,6 +74,13 @@ def register(subparsers) -> None:
     p.set_defaults(func=run, exits_process=True)
 
 
+def _camera_uri(uri: str) -> str:
+    """File cameras become absolute paths: the application runs from its own folder."""
+    if "://" in uri:
+        return uri
+    return str(Path(uri).resolve())
+
+
 def _config_from_args(args) -> RunConfig:
     user = os.environ.get("PANORAMA_CAMERA_USER", "")
     password = os.environ.get("PANORAMA_CAMERA_PASSWORD", "")
@@ -82,7 +89,7 @@ def _config_from_args(args) -> RunConfig:
         if not Path(path).is_file():
             raise ParameterError(f"--model {name}=...: model file {path!r} does not exist")
     return RunConfig(
-        cameras=[CameraSpec(uri, user, password) for uri in args.camera],
+        cameras=[CameraSpec(_camera_uri(uri), user, password) for uri in args.camera],
         params=parse_assignments(args.param),
         model_overrides={name: str(Path(path).resolve()) for name, path in models.items()},
         frames=args.frames,

@@ -6,7 +6,7 @@ find_package(Python 3.9 REQUIRED COMPONENTS Interpreter Development.Module)
 find_package(pybind11 CONFIG REQUIRED)
 
 include(src/bindings/sources.cmake)
-pybind11_add_module(_core MODULE ${PANORAMA_BINDINGS_SOURCES})
+pybind11_add_module(_core MODULE ${PANORAMA_BINDINGS_SOURCES} ${PANORAMA_INFER_PYTHON_SOURCES})
 target_link_libraries(_core PRIVATE panorama_core panorama_warnings)
 target_include_directories(_core PRIVATE ${CMAKE_CURRENT_SOURCE_DIR}/src)
 target_compile_definitions(_core PRIVATE PANORAMA_VERSION="${PROJECT_VERSION}")

@@ -3,13 +3,12 @@ from __future__ import annotations
 
 import json
 
+import make_media
 import numpy as np
 import onnx
 import pytest
 from cli_helpers import APPS, panorama
 from onnx import TensorProto, helper
-
-import make_media
 
 ort = pytest.importorskip("onnxruntime")
 APP = APPS / "every_member" / "app.py"
@@ -144,7 +143,7 @@ def test_frames_outputs_and_identity(report):
     assert per_call[9]["repeated"] == [False, True]
     # overlays never change the arrays the app keeps
     assert all(all(flags) for flags in report["kept_images_unchanged"])
-    for uri, stream in report["streams"].items():
+    for stream in report["streams"].values():
         assert stream["stamp_types_ok"] and stream["image_facts_ok"] and stream["same_array_each_access"]
         assert stream["fresh_array_each_frame"] and not stream["uri_has_credentials"]
     # 10 calls minus the two that fail before looking at frames; the 8-frame camera repeats on calls 9 and 10

@@ -1,7 +1,6 @@
 """media and port as SDK_API.md decides them, on real frames from the core."""
 import numpy as np
 import pytest
-
 from panoramasdk import media, port
 from panoramasdk._native import core
 

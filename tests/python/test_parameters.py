@@ -1,6 +1,5 @@
 """Parameter coercion as SDK_API.md decides it."""
 import pytest
-
 from panoramasdk.parameters import ParameterError, build_parameters, parse_assignments
 
 DECLARED = (

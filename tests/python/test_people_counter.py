@@ -5,11 +5,10 @@ import re
 import subprocess
 import sys
 
+import make_media
 import numpy as np
 import pytest
 from cli_helpers import ROOT, panorama
-
-import make_media
 
 cv2 = pytest.importorskip("cv2")
 ort = pytest.importorskip("onnxruntime")

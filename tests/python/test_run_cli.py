@@ -3,11 +3,10 @@ from __future__ import annotations
 
 import time
 
+import make_media
 import numpy as np
 import pytest
 from cli_helpers import APPS, panorama
-
-import make_media
 
 COUNTER = APPS / "misc" / "counter_app.py"
 

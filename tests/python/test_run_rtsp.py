@@ -4,13 +4,12 @@ from __future__ import annotations
 import threading
 import time
 
+import make_media
 import numpy as np
 import pytest
 from cli_helpers import APPS, ROOT, panorama, start_panorama
 from rtsp_fixtures import RTSP_PASSWORD, RtspServer, require_rtsp_server
 from test_people_counter import MODEL_NAME, crowd_clip, people_ssd, read_frames  # noqa: F401
-
-import make_media
 
 COUNTER = APPS / "misc" / "counter_app.py"
 pytestmark = pytest.mark.rtsp
@@ -32,7 +31,6 @@ def _wait_for_lines(lines: list, count: int, timeout_s: float) -> bool:
 
 def test_people_counter_over_rtsp_with_digest_auth(people_ssd, crowd_clip, tmp_path):  # noqa: F811
     require_rtsp_server()
-    cv2 = pytest.importorskip("cv2")
     out = tmp_path / "rtsp-people.mp4"
     with RtspServer(files={"/clip": crowd_clip}, loop=True, user="viewer", password=RTSP_PASSWORD) as server:
         r = panorama("run", ROOT / "examples" / "people_counter" / "app.py",

@@ -46,7 +46,8 @@ class StageTimes:
         n = max(self.frame_sets, 1)
         total = time.perf_counter() - self.started
         return (f"{self.frame_sets} frame sets in {total:.2f} s ({self.frame_sets / total if total else 0:.1f}/s); "
-                f"per frame set: wait for frames {1e3 * self.wait_s / n:.2f} ms, entry() {1e3 * self.entry_s / n:.2f} ms, "
+                f"per frame set: wait for frames {1e3 * self.wait_s / n:.2f} ms, "
+                f"entry() {1e3 * self.entry_s / n:.2f} ms, "
                 f"output hand-off {1e3 * self.output_s / n:.2f} ms")
 
 

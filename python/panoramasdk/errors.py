@@ -51,6 +51,10 @@ class StoppedError(PanoramaError, RuntimeError):
     """An operation on an object that was closed or finished."""
 
 
+class StateError(PanoramaError, RuntimeError):
+    """Calls made in the wrong order, such as get_result() before flush()."""
+
+
 class InternalError(PanoramaError, RuntimeError):
     """An unexpected failure inside the core."""
 
@@ -66,6 +70,7 @@ _BY_CODE = {
     "unsupported": UnsupportedError,
     "no_cuda": NoCudaError,
     "stopped": StoppedError,
+    "state": StateError,
     "internal": InternalError,
 }
 

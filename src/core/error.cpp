@@ -14,6 +14,7 @@ const char* error_code_name(ErrorCode code) noexcept {
     case ErrorCode::Unsupported: return "unsupported";
     case ErrorCode::NoCuda: return "no_cuda";
     case ErrorCode::Stopped: return "stopped";
+    case ErrorCode::State: return "state";
     case ErrorCode::Internal: return "internal";
   }
   return "unknown";

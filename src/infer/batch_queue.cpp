@@ -205,8 +205,8 @@ ResultPtr BatchQueue::wait_result() {
   std::unique_lock<std::mutex> lock(mutex_);
   if (closing_) fail_stopped("get_result");
   if (results_.empty())
-    fail(ErrorCode::Internal, "model " + quoted(options_.model_name) +
-                                  ": get_result() called with no batch in flight; call flush() first");
+    fail(ErrorCode::State, "model " + quoted(options_.model_name) +
+                               ": get_result() called with no batch in flight; call flush() first");
   ResultPtr result;
   // Re-read the front after every wake-up: an unclaimed result may have been dropped meanwhile.
   done_cv_.wait(lock, [&] {
@@ -216,7 +216,7 @@ ResultPtr BatchQueue::wait_result() {
   });
   if (closing_) fail_stopped("get_result");
   if (!result)
-    fail(ErrorCode::Internal, "model " + quoted(options_.model_name) + ": get_result() found no batch in flight");
+    fail(ErrorCode::State, "model " + quoted(options_.model_name) + ": get_result() found no batch in flight");
   results_.pop_front();
   std::lock_guard<std::mutex> result_lock(result->mutex_);
   if (result->failed_) fail(result->error_code_, result->error_);

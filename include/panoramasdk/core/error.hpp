@@ -17,6 +17,7 @@ enum class ErrorCode {
   Unsupported,      // NotImplementedError-like: codec or feature not available in this build
   NoCuda,           // RuntimeError: built without CUDA, or no GPU
   Stopped,          // RuntimeError: the object was closed/finished
+  State,            // RuntimeError: calls in the wrong order (get_result() before flush())
   Internal,         // RuntimeError: a bug or an unexpected library failure
 };
 

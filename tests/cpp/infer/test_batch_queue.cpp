@@ -165,7 +165,7 @@ TEST(BatchQueue, FlushWithoutDataAndResultWithoutFlushFail) {
   BatchQueue q(options(1), std::make_shared<AddOneEngine>());
   std::string msg = message_of([&] { q.flush(); }, ErrorCode::InvalidArgument);
   EXPECT_NE(msg.find("'data'"), std::string::npos) << msg;
-  msg = message_of([&] { q.wait_result(); }, ErrorCode::Internal);
+  msg = message_of([&] { q.wait_result(); }, ErrorCode::State);
   EXPECT_NE(msg.find("flush()"), std::string::npos) << msg;
 }
 

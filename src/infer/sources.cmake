@@ -1,6 +1,5 @@
 # Sources of the infer area (explicit list).
 set(PANORAMA_INFER_SOURCES
-  src/infer/buffer_pool.cpp
   src/infer/tensor.cpp
   src/infer/batch_queue.cpp)
 

@@ -6,8 +6,8 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
-#include <mutex>
-#include <vector>
+
+#include "panoramasdk/core/buffer_pool.hpp"
 
 namespace panorama {
 
@@ -24,27 +24,23 @@ struct Frame {
 };
 using FramePtr = std::shared_ptr<Frame>;
 
-// Recycles frame buffers of equal size. Buffers are 64-byte aligned with stride = width*3 (packed,
-// so numpy sees a C-contiguous H x W x 3 array). At most `max_free` idle buffers are kept.
-class FramePool : public std::enable_shared_from_this<FramePool> {
+// Recycles frame buffers of equal size through a BufferPool. Buffers are 64-byte aligned with
+// stride = width*3 (packed, so numpy sees a C-contiguous H x W x 3 array). At most `max_free` idle
+// buffers are kept.
+class FramePool {
  public:
   static std::shared_ptr<FramePool> create(size_t max_free = 8);
-  ~FramePool();  // frees the idle buffers; frames still in use free themselves later
 
-  // A frame with uninitialised pixels. Throws Error(InvalidArgument) for non-positive sizes.
+  // A frame with uninitialised pixels. Throws Error(InvalidArgument) for sizes outside 1..16384.
   FramePtr acquire(int width, int height);
 
-  size_t allocated() const;  // buffers created so far
+  size_t allocated() const;  // buffers alive now, in use or idle
   size_t idle() const;       // buffers waiting for reuse
 
  private:
-  explicit FramePool(size_t max_free) : max_free_(max_free) {}
-  void give_back(uint8_t* data, size_t bytes);
+  explicit FramePool(size_t max_free);
 
-  size_t max_free_;
-  mutable std::mutex mutex_;
-  std::vector<std::pair<uint8_t*, size_t>> free_;
-  size_t allocated_ = 0;
+  std::shared_ptr<BufferPool> buffers_;
 };
 
 // A black frame (for a camera that has not delivered yet). Not pooled.

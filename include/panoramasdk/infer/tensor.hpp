@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "panoramasdk/infer/buffer_pool.hpp"
+#include "panoramasdk/core/buffer_pool.hpp"
 
 namespace panorama {
 

@@ -1,7 +1,7 @@
 #include <gtest/gtest.h>
 
 #include "panoramasdk/core/error.hpp"
-#include "panoramasdk/infer/buffer_pool.hpp"
+#include "panoramasdk/core/buffer_pool.hpp"
 #include "panoramasdk/infer/tensor.hpp"
 
 using namespace panorama;

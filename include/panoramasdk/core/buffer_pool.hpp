@@ -1,6 +1,6 @@
 #pragma once
-// Pooled host memory for the inference queue: batch inputs and results live in buffers that go back
-// to their pool when the last reference goes away (a Tensor in C++, a numpy view in Python).
+// Pooled host memory (decoded frames, batch inputs, results): buffers go back
+// to their pool when the last reference goes away (a Frame or Tensor in C++, a numpy view in Python).
 #include <cstddef>
 #include <cstdint>
 #include <memory>

@@ -1,4 +1,4 @@
-#include "panoramasdk/infer/buffer_pool.hpp"
+#include "panoramasdk/core/buffer_pool.hpp"
 
 #include <cstdlib>
 #include <string>
@@ -16,7 +16,7 @@ uint8_t* allocate_aligned(size_t bytes) {
   size_t rounded = (bytes + kAlignment - 1) / kAlignment * kAlignment;
   if (rounded == 0) rounded = kAlignment;
   void* p = std::aligned_alloc(kAlignment, rounded);
-  if (!p) fail(ErrorCode::Internal, "out of memory allocating a tensor buffer of " + std::to_string(bytes) + " bytes");
+  if (!p) fail(ErrorCode::Internal, "out of memory allocating a buffer of " + std::to_string(bytes) + " bytes");
   return static_cast<uint8_t*>(p);
 }
 

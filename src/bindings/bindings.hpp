@@ -10,6 +10,7 @@ namespace py = pybind11;
 void register_error_translator(py::module_& m);
 void bind_core(py::module_& m);
 void bind_media(py::module_& m);
+void bind_image(py::module_& m);
 void bind_infer(py::module_& m);
 void bind_overlay(py::module_& m);
 void bind_sink(py::module_& m);

@@ -7,6 +7,7 @@ PYBIND11_MODULE(_core, m) {
   register_error_translator(m);
   bind_core(m);
   bind_media(m);
+  bind_image(m);
   bind_infer(m);
   bind_overlay(m);
   bind_sink(m);

@@ -4,6 +4,7 @@ set(PANORAMA_BINDINGS_SOURCES
   src/bindings/frame_convert.cpp
   src/bindings/bind_core.cpp
   src/bindings/bind_media.cpp
+  src/bindings/bind_image.cpp
   src/bindings/bind_infer.cpp
   src/bindings/bind_overlay.cpp
   src/bindings/bind_sink.cpp)

@@ -112,6 +112,23 @@ void BatchQueue::fail_stopped(const char* call) const {
 void BatchQueue::put(size_t input, const void* data, size_t bytes, int item) {
   std::lock_guard<std::mutex> lock(mutex_);
   if (closing_) fail_stopped("batch");
+  const Slot slot = open_slot(input, bytes, item);
+  if (bytes) std::memcpy(slot.data, data, bytes);
+  mark_filled(input, slot);
+}
+
+void BatchQueue::put_with(size_t input, int item, const std::function<void(uint8_t* dst, size_t bytes)>& write) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (closing_) fail_stopped("batch");
+  if (input >= options_.inputs.size()) open_slot(input, 0, item);  // raises the out-of-range error
+  const size_t bytes = options_.inputs[input].item_bytes();
+  const Slot slot = open_slot(input, bytes, item);
+  // A failing writer leaves the item unfilled (zeros, or what the last writer put there).
+  write(slot.data, bytes);
+  mark_filled(input, slot);
+}
+
+BatchQueue::Slot BatchQueue::open_slot(size_t input, size_t bytes, int item) {
   if (input >= options_.inputs.size())
     fail(ErrorCode::InvalidArgument, "model " + quoted(options_.model_name) + " has " +
                                          std::to_string(options_.inputs.size()) + " input(s); input index " +
@@ -130,14 +147,13 @@ void BatchQueue::put(size_t input, const void* data, size_t bytes, int item) {
                                std::to_string(item_bytes / esize) + " elements)";
   const std::string whole = "shape " + format_dims(spec.dims) + " (" + std::to_string(batch_bytes / esize) + " elements)";
 
-  bool whole_batch = false;
-  size_t index = 0;
+  Slot slot;
   if (item < 0) {
     if (bytes == batch_bytes) {
-      whole_batch = true;
+      slot.whole_batch = true;
     } else if (bytes == item_bytes) {
-      index = filled_[input];
-      if (index >= batch) {
+      slot.index = filled_[input];
+      if (slot.index >= batch) {
         fail(ErrorCode::InvalidArgument, input_label(input) + " already holds " + std::to_string(batch) +
                                              " item(s), the batch size; call flush() before batching more");
       }
@@ -149,7 +165,7 @@ void BatchQueue::put(size_t input, const void* data, size_t bytes, int item) {
       fail(ErrorCode::InvalidArgument, input_label(input) + ": item " + std::to_string(item) +
                                            " is out of range for batch size " + std::to_string(batch));
     if (bytes != item_bytes) size_error("one item of " + one_item);
-    index = static_cast<size_t>(item);
+    slot.index = static_cast<size_t>(item);
   }
 
   Tensor& stage = staging_[input];
@@ -158,15 +174,17 @@ void BatchQueue::put(size_t input, const void* data, size_t bytes, int item) {
     stage.dtype = spec.dtype;
     stage.buffer = pool_->acquire(batch_bytes);
     // Items never written must read as zeros, not as a previous batch.
-    if (!whole_batch) std::memset(stage.buffer->data, 0, batch_bytes);
+    if (!slot.whole_batch) std::memset(stage.buffer->data, 0, batch_bytes);
   }
-  if (whole_batch) {
-    if (bytes) std::memcpy(stage.buffer->data, data, bytes);
-    filled_[input] = batch;
-  } else {
-    if (bytes) std::memcpy(stage.buffer->data + index * item_bytes, data, bytes);
-    if (index + 1 > filled_[input]) filled_[input] = index + 1;
-  }
+  slot.data = stage.buffer->data + (slot.whole_batch ? 0 : slot.index * item_bytes);
+  return slot;
+}
+
+void BatchQueue::mark_filled(size_t input, const Slot& slot) {
+  if (slot.whole_batch)
+    filled_[input] = static_cast<size_t>(options_.batch_size);
+  else if (slot.index + 1 > filled_[input])
+    filled_[input] = slot.index + 1;
 }
 
 size_t BatchQueue::filled(size_t input) const {

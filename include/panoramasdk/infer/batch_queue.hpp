@@ -19,6 +19,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -105,6 +106,10 @@ class BatchQueue {
   //   item <  0: the whole batch when bytes is the batch's size, else the next item
   //              (items fill 0, 1, ... since the last flush)
   void put(size_t input, const void* data, size_t bytes, int item = -1);
+  // Lets `write` fill one item of input `input` in place (item as in put(), for one item's size):
+  // preprocessing writes the model tensor straight into the batch, with no copy. `write` runs with
+  // the queue locked, so it must not call back into this queue.
+  void put_with(size_t input, int item, const std::function<void(uint8_t* dst, size_t bytes)>& write);
   // Items written to the open batch of `input` since the last flush.
   size_t filled(size_t input) const;
   // Submits the open batch (items never written are zero). Every input needs data.
@@ -118,6 +123,13 @@ class BatchQueue {
   Stats stats() const;
 
  private:
+  struct Slot {
+    uint8_t* data = nullptr;  // where the bytes go in the open batch
+    size_t index = 0;         // the item, unless whole_batch
+    bool whole_batch = false;
+  };
+  Slot open_slot(size_t input, size_t bytes, int item);  // validates; the mutex is held
+  void mark_filled(size_t input, const Slot& slot);
   struct Job {
     std::vector<Tensor> inputs;
     ResultPtr result;

@@ -299,3 +299,36 @@ TEST(BatchQueue, RejectsSpecsWithoutTheBatchDimension) {
   std::string msg = message_of([&] { BatchQueue q(o, std::make_shared<AddOneEngine>()); }, ErrorCode::InvalidArgument);
   EXPECT_NE(msg.find("'out'"), std::string::npos) << msg;
 }
+
+// put_with() writes an item in place: the engine sees what the writer wrote, items fill in order,
+// and a writer that throws leaves the item unfilled and the queue usable.
+TEST(BatchQueuePutWith, WritesItemsInPlaceInOrder) {
+  auto engine = std::make_shared<AddOneEngine>();
+  BatchQueue q(options(2), engine);
+  for (float value : {10.0f, 20.0f}) {
+    q.put_with(0, -1, [&](uint8_t* dst, size_t bytes) {
+      ASSERT_EQ(bytes, 6 * sizeof(float));
+      auto* f = reinterpret_cast<float*>(dst);
+      for (size_t i = 0; i < 6; ++i) f[i] = value + static_cast<float>(i);
+    });
+  }
+  EXPECT_EQ(q.filled(0), 2u);
+  q.flush();
+  ResultPtr r = q.wait_result();
+  const auto* out = reinterpret_cast<const float*>(r->output(0).data());
+  EXPECT_FLOAT_EQ(out[0], 11.0f);
+  EXPECT_FLOAT_EQ(out[5], 16.0f);
+  EXPECT_FLOAT_EQ(out[6], 21.0f);
+  EXPECT_FLOAT_EQ(out[11], 26.0f);
+}
+
+TEST(BatchQueuePutWith, ThrowingWriterLeavesItemUnfilled) {
+  BatchQueue q(options(2), std::make_shared<AddOneEngine>());
+  EXPECT_THROW(q.put_with(0, -1, [](uint8_t*, size_t) { throw Error(ErrorCode::InvalidArgument, "bad frame"); }),
+               Error);
+  EXPECT_EQ(q.filled(0), 0u);
+  q.put_with(0, 1, [](uint8_t* dst, size_t bytes) { std::memset(dst, 0, bytes); });
+  EXPECT_EQ(q.filled(0), 2u);
+  EXPECT_THROW(q.put_with(3, -1, [](uint8_t*, size_t) {}), Error);  // no input 3
+  EXPECT_THROW(q.put_with(0, 2, [](uint8_t*, size_t) {}), Error);   // item out of range
+}

@@ -28,11 +28,7 @@
 #include <cstdint>
 #include <cstring>
 
-#if defined(__CUDACC__)
-#define PANORAMA_HD __host__ __device__
-#else
-#define PANORAMA_HD
-#endif
+#include "panoramasdk/core/host_device.hpp"
 
 namespace panorama {
 

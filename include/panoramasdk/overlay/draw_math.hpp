@@ -4,11 +4,7 @@
 // no allocation, no exceptions, no library calls.
 #include <cstdint>
 
-#if defined(__CUDACC__)
-#define PANORAMA_HD __host__ __device__
-#else
-#define PANORAMA_HD
-#endif
+#include "panoramasdk/core/host_device.hpp"
 
 namespace panorama::overlay_math {
 

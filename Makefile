@@ -12,10 +12,11 @@ DEMO_FRAMES ?=
 # shows --param with a threshold that counts people.
 DEMO_THRESHOLD ?= 0.5
 COMPAT_VENV ?= .venv-numpy123
+BENCH_ARGS  ?=
 PYTEST_ARGS ?=
 SUDO        := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: all deps build model demo test test-cpp test-python test-numpy123 lint bench wheel clean
+.PHONY: all deps build model demo test test-cpp test-python test-numpy123 lint bench bench-deps wheel clean
 
 all: build
 
@@ -79,8 +80,16 @@ test-numpy123: build $(COMPAT_VENV)/.pip-stamp
 lint:
 	$(VENV)/bin/ruff check python tests examples benchmarks
 
-bench: build model
-	$(PY) benchmarks/python/run_all.py
+# Benchmarks: every benchmarks/python/bench_*.py into benchmarks/results/ (RESULTS.md and PNGs).
+# BENCH_ARGS="--quick" for a smoke run, BENCH_ARGS="-k decode" for one benchmark.
+$(VENV)/.bench-stamp: requirements/bench.txt $(VENV)/.pip-stamp
+	$(PY) -m pip install -q -r requirements/bench.txt
+	@touch $@
+
+bench-deps: $(VENV)/.bench-stamp
+
+bench: build model bench-deps
+	$(PY) benchmarks/python/run_all.py $(BENCH_ARGS)
 
 wheel: deps
 	$(PY) -m pip wheel --no-deps -w dist .

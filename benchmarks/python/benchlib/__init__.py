@@ -9,10 +9,12 @@ the smoke test runs that. Each file ends with ``if __name__ == "__main__": raise
 so it also runs alone and prints its table.
 """
 from .clips import bench_dir, describe, pedestrians_1080p, probe, tiny_clip
+from .panorama_run import NOOP_APP, PEOPLE_COUNTER, PEOPLE_MODEL, RunStats, panorama_run
 from .result import Result, Row, goal_line
 from .timing import Samples, best_of, run_timed, time_calls
 
 __all__ = [
     "Result", "Row", "Samples", "bench_dir", "best_of", "describe", "goal_line", "pedestrians_1080p", "probe",
-    "run_timed", "tiny_clip", "time_calls",
+    "run_timed", "tiny_clip", "time_calls", "NOOP_APP", "PEOPLE_COUNTER", "PEOPLE_MODEL", "RunStats",
+    "panorama_run",
 ]

@@ -86,4 +86,4 @@ def describe(path: Path) -> str:
     """'pedestrians-...mp4: H.264 High 1920x1080, 600 frames at 30 fps, 6.0 Mbit/s'."""
     p = probe(path)
     return (f"{path.name}: {p['codec']} {p['profile']} {p['width']}x{p['height']}, {p['frames']} frames at "
-            f"{p['fps']:g} fps, {p['mbps']:.1f} Mbit/s")
+            f"{p['fps']:g} fps, {p['mbps']:.3g} Mbit/s")

@@ -59,3 +59,13 @@ def run_timed(cmd: list, *, env: Optional[dict] = None, cwd: Optional[str] = Non
 def best_of(repeat: int, measure: Callable[[], float]) -> float:
     """The smallest of `repeat` measurements (seconds): the run least disturbed by other work."""
     return min(measure() for _ in range(repeat))
+
+
+def fastest_round_robin(measures: dict, repeat: int) -> dict:
+    """name -> smallest of `repeat` measurements (seconds), taken in turns so that a burst of other work
+    on the machine hits every variant alike rather than one."""
+    best = {name: float("inf") for name in measures}
+    for _ in range(repeat):
+        for name, measure in measures.items():
+            best[name] = min(best[name], measure())
+    return best

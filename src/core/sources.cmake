@@ -5,4 +5,5 @@ set(PANORAMA_CORE_SOURCES
   src/core/buffer_pool.cpp
   src/core/frame_pool.cpp
   src/core/log.cpp
+  src/core/parallel_for.cpp
   src/core/cuda_stub.cpp)

@@ -43,16 +43,19 @@ void bind_sink(py::module_& m) {
       .def(
           "submit",
           [](OutputChain& self, const py::array& image, const py::handle& rects, const py::handle& labels,
-             int64_t time_stamp_us) {
+             int64_t time_stamp_us, bool fresh) {
             auto r = rects_from_python(rects);
             auto l = labels_from_python(labels);
             FramePtr frame = array_to_frame(image, self.frame_pool(), "image");
             py::gil_scoped_release release;
-            self.submit(std::move(frame), std::move(r), std::move(l), time_stamp_us);
+            self.submit(std::move(frame), std::move(r), std::move(l), time_stamp_us, fresh);
           },
           py::arg("image"), py::arg("rects"), py::arg("labels"), py::arg("time_stamp_us") = 0,
+          py::arg("fresh") = true,
           "Copies image ((H, W, 3) uint8) and queues it with its overlays; the array is not touched after this "
-          "returns. Blocks while the queue is full unless drop_when_full. Raises StoppedError after close().")
+          "returns. time_stamp_us: the picture's decode time (wall clock, µs since the epoch; 0: unknown); "
+          "fresh=False marks a picture output before, left out of the latency figures. Blocks while the queue "
+          "is full unless drop_when_full. Raises StoppedError after close().")
       .def(
           "wait_jpeg",
           [](OutputChain& self, int64_t after_sequence, double timeout_s) -> py::object {
@@ -81,9 +84,20 @@ void bind_sink(py::module_& m) {
             d["frames_dropped"] = s.frames_dropped;
             d["jpeg_sequence"] = s.jpeg_sequence;
             d["last_error"] = s.last_error;
+            d["overlay_s"] = s.overlay_s;
+            d["encode_s"] = s.encode_s;
+            d["jpeg_s"] = s.jpeg_s;
+            d["latency_count"] = s.latency.count;
+            d["latency_p50_us"] = s.latency.p50_us;
+            d["latency_p99_us"] = s.latency.p99_us;
+            d["latency_max_us"] = s.latency.max_us;
+            d["latency_mean_us"] = s.latency.mean_us;
             return d;
           },
-          "dict(frames_submitted, frames_composed, frames_encoded, frames_dropped, jpeg_sequence, last_error).")
+          "dict(frames_submitted, frames_composed, frames_encoded, frames_dropped, jpeg_sequence, last_error, "
+          "overlay_s, encode_s, jpeg_s (chain-thread seconds, all frames), latency_count, latency_p50_us, latency_p99_us, "
+          "latency_max_us, latency_mean_us (submit's time stamp to done with the frame, wall clock; frames with "
+          "time stamp 0 are not counted)).")
       .def("close", &OutputChain::close, py::call_guard<py::gil_scoped_release>(),
            "Processes every queued frame, finalises the recording and stops the thread. Idempotent.")
       .def_property_readonly("closed", &OutputChain::closed,

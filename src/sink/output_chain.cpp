@@ -27,6 +27,7 @@ struct Item {
   std::vector<RectOverlay> rects;
   std::vector<LabelOverlay> labels;
   int64_t time_stamp_us = 0;
+  bool fresh = true;  // first output of this picture: a latency sample
 };
 
 void validate(const OutputOptions& o, const std::string& what) {
@@ -58,6 +59,7 @@ struct OutputChain::Impl {
   bool closing = false;
   bool finished = false;  // thread gone
   OutputStats stats;
+  LatencyHistogram latency;  // summarised into stats() on request
   JpegImage latest_jpeg;
   FramePtr view_pending;  // newest composed frame not yet made a JPEG
   int64_t view_pending_ts = 0;
@@ -84,6 +86,7 @@ struct OutputChain::Impl {
 
   void process(Item& item) {
     Frame& frame = *item.frame;
+    const auto t0 = SteadyClock::now();
     bool composed = false;
     try {
       compositor->draw(frame, item.rects, item.labels);
@@ -91,8 +94,10 @@ struct OutputChain::Impl {
     } catch (const std::exception& e) {
       set_error(what + ": drawing the overlay: " + e.what());
     }
+    const auto t1 = SteadyClock::now();
     bool encoded = false;
-    if (recorder) {
+    const bool recording = recorder != nullptr;
+    if (recording) {
       try {
         recorder->write(frame);
         encoded = true;
@@ -105,13 +110,18 @@ struct OutputChain::Impl {
         recorder.reset();
       }
     }
+    const auto t2 = SteadyClock::now();
     std::lock_guard<std::mutex> lock(mutex);
     if (composed) ++stats.frames_composed;
     if (encoded) ++stats.frames_encoded;
+    stats.overlay_s += std::chrono::duration<double>(t1 - t0).count();
+    if (recording) stats.encode_s += std::chrono::duration<double>(t2 - t1).count();
     if (jpeg) {
       view_pending = item.frame;
       view_pending_ts = item.time_stamp_us;
     }
+    // Done with the frame: drawn, recorded and offered to the view.
+    if (item.fresh && item.time_stamp_us > 0) latency.add(wall_time_us() - item.time_stamp_us);
   }
 
   void make_jpeg(std::unique_lock<std::mutex>& lock) {
@@ -128,6 +138,7 @@ struct OutputChain::Impl {
       set_error(what + ": live view: " + e.what());
     }
     lock.lock();
+    stats.jpeg_s += std::chrono::duration<double>(SteadyClock::now() - start).count();
     if (!bytes) return;
     latest_jpeg.sequence += 1;
     latest_jpeg.time_stamp_us = ts;
@@ -189,7 +200,7 @@ FramePool& OutputChain::frame_pool() { return *impl_->pool; }
 const OutputOptions& OutputChain::options() const { return impl_->options; }
 
 void OutputChain::submit(FramePtr frame, std::vector<RectOverlay> rects, std::vector<LabelOverlay> labels,
-                         int64_t time_stamp_us) {
+                         int64_t time_stamp_us, bool fresh) {
   Impl& s = *impl_;
   if (!frame || !frame->data) fail(ErrorCode::InvalidArgument, s.what + ": submit expects a frame with pixels");
   std::unique_lock<std::mutex> lock(s.mutex);
@@ -206,16 +217,16 @@ void OutputChain::submit(FramePtr frame, std::vector<RectOverlay> rects, std::ve
   }
   frame->capture_time_us = time_stamp_us;
   frame->sequence = s.stats.frames_submitted++;
-  s.queue.push_back(Item{std::move(frame), std::move(rects), std::move(labels), time_stamp_us});
+  s.queue.push_back(Item{std::move(frame), std::move(rects), std::move(labels), time_stamp_us, fresh});
   s.work_cv.notify_one();
 }
 
 void OutputChain::submit_copy(const Frame& image, std::vector<RectOverlay> rects, std::vector<LabelOverlay> labels,
-                              int64_t time_stamp_us) {
+                              int64_t time_stamp_us, bool fresh) {
   FramePtr copy = impl_->pool->acquire(image.width, image.height);
   for (int y = 0; y < image.height; ++y)
     std::memcpy(copy->data + y * copy->stride, image.data + y * image.stride, static_cast<size_t>(image.width) * 3);
-  submit(std::move(copy), std::move(rects), std::move(labels), time_stamp_us);
+  submit(std::move(copy), std::move(rects), std::move(labels), time_stamp_us, fresh);
 }
 
 std::optional<JpegImage> OutputChain::wait_jpeg(int64_t after_sequence, double timeout_s) {
@@ -243,7 +254,9 @@ bool OutputChain::closed() const {
 
 OutputStats OutputChain::stats() const {
   std::lock_guard<std::mutex> lock(impl_->mutex);
-  return impl_->stats;
+  OutputStats s = impl_->stats;
+  s.latency = impl_->latency.summary();
+  return s;
 }
 
 void OutputChain::close() {

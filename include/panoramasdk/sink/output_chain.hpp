@@ -11,6 +11,12 @@
 // View: when `view` is on, the newest composed frame becomes a JPEG at most view_max_fps times a
 // second, and only while someone watches: set_view_active(true), or a wait_jpeg() call in the last
 // 2 s. A viewer that arrives later gets the newest composed frame encoded on request.
+// Latency: a frame's time stamp (submit's time_stamp_us: wall clock, µs since the epoch; the runtime
+// passes the frame's decode time) is compared with the wall clock when the chain has finished with
+// the frame (drawn, handed to the recorder, offered to the view); stats().latency summarises those
+// samples over the chain's life. Not counted: frames with time stamp 0 (unknown), repeats (submitted
+// with fresh = false: a picture already output once, shown again because another stream of the frame
+// set moved on) and dropped frames.
 // Errors: a recording failure (disk full, ...) stops the recording, is logged and shows in
 // stats().last_error; the chain keeps composing and serving the view.
 #include <cstdint>
@@ -21,6 +27,7 @@
 
 #include "panoramasdk/core/frame.hpp"
 #include "panoramasdk/overlay/compositor.hpp"
+#include "panoramasdk/sink/latency_histogram.hpp"
 
 namespace panorama {
 
@@ -43,6 +50,10 @@ struct OutputStats {
   int64_t frames_encoded = 0;  // frames handed to the recorder
   int64_t frames_dropped = 0;  // dropped from a full queue (drop_when_full)
   int64_t jpeg_sequence = 0;   // sequence number of the newest JPEG (0: none yet)
+  double overlay_s = 0.0;      // chain-thread time drawing overlays, all frames together
+  double encode_s = 0.0;       // chain-thread time in the recorder (BGR->YUV + H.264), all frames
+  double jpeg_s = 0.0;         // chain-thread time making live-view JPEGs, all of them
+  LatencySummary latency;      // time stamp -> done with the frame, over time-stamped frames
   std::string last_error;      // "" while all is well
 };
 
@@ -70,10 +81,10 @@ class OutputChain {
   // full unless drop_when_full. Throws Error(Stopped) after close(), Error(InvalidArgument) for a
   // null frame.
   void submit(FramePtr frame, std::vector<RectOverlay> rects, std::vector<LabelOverlay> labels,
-              int64_t time_stamp_us = 0);
+              int64_t time_stamp_us = 0, bool fresh = true);
   // Copies `image` into a pooled frame, then submit().
   void submit_copy(const Frame& image, std::vector<RectOverlay> rects, std::vector<LabelOverlay> labels,
-                   int64_t time_stamp_us = 0);
+                   int64_t time_stamp_us = 0, bool fresh = true);
 
   // The newest JPEG with sequence > after_sequence, waiting up to timeout_s; nullopt on timeout or
   // when the chain is closed. Marks the view as watched. Throws Error(InvalidArgument) when the view

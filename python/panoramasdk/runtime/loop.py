@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import signal
 import threading
 import time
@@ -12,6 +13,7 @@ from .._native import core
 from ..media import media
 from ..parameters import build_parameters
 from ..port import port, ports
+from . import run_stats
 from .config import RunConfig
 from .outputs import OutputSet
 from .sources import StreamSet
@@ -41,14 +43,23 @@ class StageTimes:
         self.entry_s = 0.0  # application code, inference it waits for included
         self.output_s = 0.0  # snapshot + hand-off to the output chains
         self.started = time.perf_counter()
+        self.loop_started = None  # after init(): the steady part of the run starts here
+        self.loop_cpu_started = 0.0
 
-    def summary(self) -> str:
-        n = max(self.frame_sets, 1)
-        total = time.perf_counter() - self.started
-        return (f"{self.frame_sets} frame sets in {total:.2f} s ({self.frame_sets / total if total else 0:.1f}/s); "
-                f"per frame set: wait for frames {1e3 * self.wait_s / n:.2f} ms, "
-                f"entry() {1e3 * self.entry_s / n:.2f} ms, "
-                f"output hand-off {1e3 * self.output_s / n:.2f} ms")
+    def start_loop(self) -> None:
+        self.loop_started = time.perf_counter()
+        self.loop_cpu_started = time.process_time()
+
+    def elapsed_s(self) -> float:
+        return time.perf_counter() - self.started
+
+    def loop_elapsed_s(self) -> float:
+        """From the first entry() to now (outputs flushed when called at the end); 0 before the loop."""
+        return time.perf_counter() - self.loop_started if self.loop_started is not None else 0.0
+
+    def loop_cpu_s(self) -> float:
+        """CPU time of the whole process (every thread: decoders, engines, outputs) since the loop began."""
+        return time.process_time() - self.loop_cpu_started if self.loop_started is not None else 0.0
 
 
 def _install_signal_handlers(stop: threading.Event) -> list:
@@ -93,6 +104,7 @@ class AppRunner:
             outputs = OutputSet(self.config, len(current), [sources.fps_hint(i) for i in range(len(current))],
                                 drop_when_full=not sources.ordered)
             self._call_init(params, inputs, outs)
+            self.times.start_loop()
             self._loop(sources, outputs, inputs, outs, current)
             return EXIT_OK
         finally:
@@ -102,8 +114,10 @@ class AppRunner:
                 sources.stop()
             for sig, handler in previous_handlers:
                 signal.signal(sig, handler)
-            if self.config.stats:
-                log.info("%s", self.times.summary())
+            if sources is not None and (self.config.stats or os.environ.get(run_stats.STATS_JSON_ENV)):
+                run_stats.report(run_stats.collect(self.times, sources.uris, sources.stats(),
+                                                   outputs.stats() if outputs is not None else []),
+                                 print_summary=self.config.stats)
             _logbridge.flush()
 
     def _interface(self) -> dict:

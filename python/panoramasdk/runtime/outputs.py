@@ -25,6 +25,8 @@ class OutputSet:
     def __init__(self, config: RunConfig, count: int, fps_hints: list, drop_when_full: bool):
         self.count = count
         self.chains: list = [None] * count
+        # The frame each slot output last: a repeat (another stream moved on) is no latency sample.
+        self._last_frames: list = [None] * count
         self.view_server = None
         self.enabled = bool(config.record or config.view)
         if not self.enabled:
@@ -60,7 +62,10 @@ class OutputSet:
         if chain is None:
             return
         seconds, micros = media.time_stamp
-        chain.submit(media.image, rects, labels, seconds * 1_000_000 + micros)
+        fresh = media._frame is not self._last_frames[index]
+        self._last_frames[index] = media._frame
+        # The time stamp is the frame's decode wall clock: the chain measures decode-to-output latency.
+        chain.submit(media.image, rects, labels, seconds * 1_000_000 + micros, fresh)
 
     def close(self) -> None:
         for chain in self.chains:
@@ -70,4 +75,6 @@ class OutputSet:
             self.view_server.stop()
 
     def stats(self) -> list:
+        """Per output slot: the chain's stats() dict (frame counts, overlay_s / encode_s / jpeg_s, decode-to-output
+        latency_p50_us / _p99_us / _max_us); {} for a slot nothing is drawn for (no --record or --view)."""
         return [chain.stats() if chain is not None else {} for chain in self.chains]

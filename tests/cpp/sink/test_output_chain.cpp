@@ -6,6 +6,7 @@
 #include <thread>
 
 #include "decode_back.hpp"
+#include "panoramasdk/core/clock.hpp"
 #include "panoramasdk/core/error.hpp"
 #include "panoramasdk/sink/output_chain.hpp"
 
@@ -158,4 +159,47 @@ TEST(OutputChain, RecordingErrorIsReportedAndTheChainGoesOn) {
     EXPECT_NE(s.last_error.find(path), std::string::npos) << s.last_error;
   }
   fs::remove(path);
+}
+
+TEST(OutputChain, MeasuresLatencyFromTheTimeStampAndTimesItsStages) {
+  const std::string path = temp_path("latency.mp4");
+  OutputOptions o;
+  o.record_path = path;
+  std::vector<uint8_t> buf;
+  OutputChain chain(o);
+  constexpr int64_t kAge = 200000;  // frames "decoded" 200 ms before they reach the chain
+  for (int i = 0; i < 20; ++i)
+    chain.submit_copy(grey_frame(buf, 320, 240, static_cast<uint8_t>(i)), {{0.1f, 0.1f, 0.6f, 0.6f}},
+                      {{"frame", 0.1f, 0.1f}}, wall_time_us() - kAge);
+  chain.submit_copy(grey_frame(buf, 320, 240, 0), {}, {}, 0);  // unknown time stamp: not counted
+  chain.submit_copy(grey_frame(buf, 320, 240, 0), {}, {}, wall_time_us() - 60000000, false);  // a repeat
+  chain.close();
+  const OutputStats s = chain.stats();
+  EXPECT_EQ(s.frames_encoded, 22);
+  EXPECT_EQ(s.latency.count, 20);
+  EXPECT_GE(s.latency.p50_us, kAge);
+  EXPECT_GE(s.latency.p99_us, s.latency.p50_us);
+  EXPECT_GE(s.latency.max_us, s.latency.p99_us);
+  EXPECT_LT(s.latency.max_us, kAge + 10000000);  // well under the 10 s a stuck chain would show
+  EXPECT_GT(s.overlay_s, 0.0);
+  EXPECT_GT(s.encode_s, 0.0);
+}
+
+TEST(OutputChain, LatencyGrowsWithTheTimeFramesWaitInTheQueue) {
+  // A slow chain (many labels on a large frame) with a deep queue: later frames wait behind earlier
+  // ones, so the worst latency is well above the best.
+  OutputOptions o;
+  o.queue_size = 32;
+  std::vector<LabelOverlay> labels;
+  for (int i = 0; i < 60; ++i) labels.push_back({"a label that takes a while to draw", 0.01f * i, 0.015f * i});
+  std::vector<uint8_t> buf;
+  Frame f = grey_frame(buf, 1280, 720, 90);
+  OutputChain chain(o);
+  for (int i = 0; i < 30; ++i) chain.submit_copy(f, {}, labels, wall_time_us());
+  chain.close();
+  const OutputStats s = chain.stats();
+  ASSERT_EQ(s.latency.count, 30);
+  const double per_frame_us = 1e6 * s.overlay_s / 30;
+  EXPECT_GT(static_cast<double>(s.latency.max_us), 10 * per_frame_us);  // the last waited for most others
+  EXPECT_EQ(s.encode_s, 0.0);  // not recording
 }

@@ -59,6 +59,15 @@ def pedestrians_1080p(frames: int = 600, *, fps: int = 30, bitrate_mbps: float =
     ])
 
 
+def pedestrians_looped(seconds: int) -> Path:
+    """The pedestrian clip itself (768x576, 10 frames/s) repeated to last `seconds` (stream copy, no
+    re-encode): a long, real source for soak runs."""
+    if seconds <= 0:
+        raise ValueError(f"pedestrians_looped: seconds must be positive, got {seconds}")
+    path = bench_dir() / f"pedestrians-768x576-10fps-{seconds}s.mp4"
+    return _encode(path, ["-stream_loop", "-1", "-i", str(PEDESTRIANS), "-c", "copy", "-t", str(seconds)])
+
+
 def tiny_clip(frames: int, *, width: int = 64, height: int = 48, fps: int = 30) -> Path:
     """A tiny H.264 test pattern: its decode costs microseconds, so what remains is the runtime's cost."""
     path = bench_dir() / f"testsrc2-{width}x{height}-{fps}fps-{frames}f.mp4"

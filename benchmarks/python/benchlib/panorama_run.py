@@ -20,6 +20,7 @@ STATS_JSON_ENV = "PANORAMA_STATS_JSON"  # runtime/run_stats.py
 class RunStats:
     frame_sets: int
     process_s: float  # the whole process: interpreter start-up, imports, init() included
+    run_s: float  # the runtime's run: streams opened, init(), the loop, outputs flushed; no start-up
     loop_s: float  # first entry() to the outputs' last frame: the steady part of the run
     wait_s: float  # totals over the run: waiting for decoded frames,
     entry_s: float  # in the application's entry(),
@@ -50,7 +51,8 @@ def read_stats(path: Path, process_s: float) -> RunStats:
         raise RuntimeError(f"panorama run wrote no figures to {STATS_JSON_ENV}={path}: {exc}") from None
     if not raw.get("frame_sets"):
         raise RuntimeError(f"panorama run delivered no frame set ({path})")
-    return RunStats(raw["frame_sets"], process_s, raw["loop_s"], raw["wait_s"], raw["entry_s"], raw["output_s"], raw)
+    return RunStats(raw["frame_sets"], process_s, raw["wall_s"], raw["loop_s"], raw["wait_s"], raw["entry_s"],
+                    raw["output_s"], raw)
 
 
 def panorama_run(app: Path, cameras: list, work_dir: Path, *args: str) -> RunStats:

@@ -2,7 +2,6 @@
 
 #include "bindings/bindings.hpp"
 #include "bindings/frame_convert.hpp"
-#include "core/ffmpeg_log.hpp"
 #include "panoramasdk/core/build_info.hpp"
 #include "panoramasdk/core/frame.hpp"
 #include "panoramasdk/core/log.hpp"
@@ -10,7 +9,6 @@
 namespace panorama::bindings {
 
 void bind_core(py::module_& m) {
-  install_ffmpeg_log_bridge();
   py::class_<Frame, FramePtr>(m, "Frame", "A decoded BGR24 picture in a pooled host buffer.")
       .def_readonly("width", &Frame::width)
       .def_readonly("height", &Frame::height)
@@ -54,7 +52,7 @@ void bind_core(py::module_& m) {
     log(static_cast<LogLevel>(level), logger, msg);
   });
   m.def("built_with_cuda", &built_with_cuda);
-  m.def("ffmpeg_versions", &ffmpeg_versions);
+  m.def("built_with_media", &built_with_media);
 }
 
 }  // namespace panorama::bindings

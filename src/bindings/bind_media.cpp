@@ -2,6 +2,8 @@
 #include <pybind11/stl.h>
 
 #include "bindings/bindings.hpp"
+#include "core/ffmpeg_log.hpp"
+#include "panoramasdk/core/build_info.hpp"
 #include "panoramasdk/media/stream_options.hpp"
 #include "panoramasdk/media/uri.hpp"
 #include "panoramasdk/pipeline/stream.hpp"
@@ -33,6 +35,8 @@ py::object frame_or_none(const FramePtr& frame) { return frame ? py::cast(frame)
 }  // namespace
 
 void bind_media(py::module_& m) {
+  install_ffmpeg_log_bridge();
+  m.def("ffmpeg_versions", &ffmpeg_versions);
   m.def("redact_uri", &redact_uri, py::arg("uri"),
         "The URI without its user:password part, for display and logs: "
         "'rtsp://user:pass@10.0.0.9:554/live?x=1' -> 'rtsp://10.0.0.9:554/live?x=1'.");

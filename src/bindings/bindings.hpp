@@ -14,5 +14,6 @@ void bind_image(py::module_& m);
 void bind_infer(py::module_& m);
 void bind_overlay(py::module_& m);
 void bind_sink(py::module_& m);
+void bind_cuda(py::module_& m);
 
 }  // namespace panorama::bindings

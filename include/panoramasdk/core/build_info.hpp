@@ -5,7 +5,9 @@
 namespace panorama {
 
 bool built_with_cuda() noexcept;
-// Versions of the FFmpeg libraries linked at build time, e.g. "libavcodec 59.37.100".
+// False for PANORAMA_WITH_MEDIA=OFF builds (no FFmpeg/FreeType areas: media, decode, overlay, sink).
+bool built_with_media() noexcept;
+// Versions of the FFmpeg libraries linked at build time (media builds only), e.g. "libavcodec 59.37.100".
 std::string ffmpeg_versions();
 
 }  // namespace panorama

@@ -1,1 +1,5 @@
-panorama_add_test(test_core core/test_frame_pool.cpp core/test_ffmpeg_error.cpp)
+set(_core_tests core/test_frame_pool.cpp)
+if(PANORAMA_WITH_MEDIA)
+  list(APPEND _core_tests core/test_ffmpeg_error.cpp)
+endif()
+panorama_add_test(test_core ${_core_tests})

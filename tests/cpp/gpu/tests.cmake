@@ -1,0 +1,3 @@
+# GPU tests: built in every configuration; each test skips with the reason when no device is usable.
+panorama_add_test(test_gpu gpu/test_cuda_device.cpp)
+target_include_directories(test_gpu PRIVATE ${CMAKE_CURRENT_SOURCE_DIR})

@@ -86,7 +86,8 @@ def run(quick: bool = False) -> Result:
     blob = result.row(BLOB).fps
     result.notes += [
         f"input: frame 30 of the 1080p benchmark clip; output written into a preallocated tensor (out=); "
-        f"the guide's code and blobFromImage allocate theirs; median of {'>= 5' if quick else '>= 30'} calls",
+        f"the guide's code and blobFromImage allocate theirs; median of {'>= 5' if quick else '>= 30'} calls; "
+        f"OpenCV (the guide's cv2.resize, blobFromImage) runs on its own pool of {cv2.getNumThreads()} threads",
         "max |diff| vs guide: largest difference from the guide's tensor (cv2.resize rounds to uint8 before "
         "scaling, ours does not; area resize differs by design)",
         goal_line("ours (2 threads) vs the guide's numpy code", ours / result.row(GUIDE).fps, 10),

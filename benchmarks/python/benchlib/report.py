@@ -39,7 +39,8 @@ def table(result: Result) -> str:
 
 def plot(result: Result, path: Path) -> Path:
     """The benchmark's own figure, or frames/s per row as horizontal bars (baselines in grey)."""
-    fig, ax = plt.subplots(figsize=(9, 0.5 * max(len(result.rows), 3) + 1.5))
+    height = 4.5 if result.plot is not None else 0.5 * max(len(result.rows), 3) + 1.5
+    fig, ax = plt.subplots(figsize=(9, height))
     if result.plot is not None:
         result.plot(ax)
     else:

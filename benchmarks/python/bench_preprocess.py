@@ -12,7 +12,8 @@ from functools import partial
 
 import cv2
 import numpy as np
-from benchlib import PEOPLE_COUNTER, Result, Row, cli, goal_line, pedestrians_1080p, time_calls
+from benchlib import PEOPLE_COUNTER, Result, Row, cli, goal_line, pedestrians_1080p
+from benchlib.timing import time_calls_round_robin
 from panoramasdk.preprocess import PreprocessSpec, preprocess
 
 HEIGHT = 512
@@ -65,29 +66,29 @@ def run(quick: bool = False) -> Result:
     reference = guide_preprocess(frame)
     spec = people_counter_spec()
 
-    def measured(name, fn, baseline, **columns):
-        samples = time_calls(fn, min_seconds=seconds, min_calls=5 if quick else 30)
-        out = fn()
-        diff = float(np.max(np.abs(out.astype(np.float32) - reference))) if out.shape == reference.shape else None
-        return Row(name, samples.fps, baseline, {**columns, **samples.columns(), "max |diff| vs guide": diff})
-
-    rows = [measured(GUIDE, lambda: guide_preprocess(frame), GUIDE),
-            measured(BLOB, lambda: blob_preprocess(frame), BLOB)]
-    variants = [("bilinear float32", spec, 1), ("bilinear float32", spec, 2),
-                ("area float32", dataclasses.replace(spec, resize="area"), 2),
-                ("bilinear float16", dataclasses.replace(spec, dtype="float16"), 2)]
-    for label, variant, threads in variants:
+    variants = {GUIDE: (guide_preprocess, GUIDE, {}), BLOB: (blob_preprocess, BLOB, {})}
+    for label, variant, threads in (("bilinear float32", spec, 1), ("bilinear float32", spec, 2),
+                                    ("area float32", dataclasses.replace(spec, resize="area"), 2),
+                                    ("bilinear float16", dataclasses.replace(spec, dtype="float16"), 2)):
         out = np.empty(variant.output_shape(1), dtype=variant.dtype)
-        name = f"ours, {label}, {threads} thread{'s' if threads > 1 else ''}"
-        rows.append(measured(name, lambda v=variant, o=out, t=threads: preprocess(frame, v, out=o, threads=t),
-                             GUIDE, threads=threads))
+        fn = partial(preprocess, spec=variant, out=out, threads=threads)
+        variants[f"ours, {label}, {threads} thread{'s' if threads > 1 else ''}"] = (fn, GUIDE, {"threads": threads})
+    samples = time_calls_round_robin({name: partial(fn, frame) for name, (fn, _, _) in variants.items()},
+                                     min_seconds=seconds * len(variants), min_calls=5 if quick else 30)
+    rows = []
+    for name, (fn, baseline, columns) in variants.items():
+        out = fn(frame)
+        diff = float(np.max(np.abs(out.astype(np.float32) - reference)))
+        rows.append(Row(name, samples[name].fps, baseline,
+                        {**columns, **samples[name].columns(), "max |diff| vs guide": diff}))
     result = Result("preprocess", "Preprocess: 1080p BGR frame -> 512x512 NCHW tensor", rows)
     ours = result.row("ours, bilinear float32, 2 threads").fps
     blob = result.row(BLOB).fps
     result.notes += [
         f"input: frame 30 of the 1080p benchmark clip; output written into a preallocated tensor (out=); "
-        f"the guide's code and blobFromImage allocate theirs; median of {'>= 5' if quick else '>= 30'} calls; "
-        f"OpenCV (the guide's cv2.resize, blobFromImage) runs on its own pool of {cv2.getNumThreads()} threads",
+        f"the guide's code and blobFromImage allocate theirs; median of {'>= 5' if quick else '>= 30'} calls, "
+        f"the variants taken in turns; OpenCV (the guide's cv2.resize, blobFromImage) runs on its own pool "
+        f"of {cv2.getNumThreads()} threads",
         "max |diff| vs guide: largest difference from the guide's tensor (cv2.resize rounds to uint8 before "
         "scaling, ours does not; area resize differs by design)",
         goal_line("ours (2 threads) vs the guide's numpy code", ours / result.row(GUIDE).fps, 10),

@@ -43,6 +43,23 @@ def time_calls(fn: Callable[[], object], *, min_seconds: float = 1.0, min_calls:
     return Samples(seconds)
 
 
+def time_calls_round_robin(fns: dict, *, min_seconds: float = 1.0, min_calls: int = 10, warmup: int = 2) -> dict:
+    """name -> Samples, calling each fn once per round so that every variant sees the same moments of the
+    machine's load (a ratio between them stays fair on a shared machine). Stops when every variant has
+    min_calls samples and min_seconds have passed."""
+    for fn in fns.values():
+        for _ in range(warmup):
+            fn()
+    seconds: dict = {name: [] for name in fns}
+    start = time.perf_counter()
+    while len(next(iter(seconds.values()))) < min_calls or time.perf_counter() - start < min_seconds:
+        for name, fn in fns.items():
+            t0 = time.perf_counter()
+            fn()
+            seconds[name].append(time.perf_counter() - t0)
+    return {name: Samples(s) for name, s in seconds.items()}
+
+
 def run_timed(cmd: list, *, env: Optional[dict] = None, cwd: Optional[str] = None) -> float:
     """Runs a command line to its end and returns its wall time in seconds; a failure raises with the
     command and the end of its stderr (a benchmark must never time a command that failed)."""

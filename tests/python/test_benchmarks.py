@@ -1,5 +1,5 @@
-"""Smoke test of the benchmark suite: `run_all.py --quick` runs the preprocess, decode, overhead and memory
-benchmarks on tiny inputs and writes RESULTS.md and a PNG each, with positive, finite numbers.
+"""Smoke test of the benchmark suite: `run_all.py --quick` runs the preprocess, decode, overhead, memory, e2e and
+streams benchmarks on tiny inputs and writes RESULTS.md and a PNG each, with positive, finite numbers.
 It measures nothing: the timing goals live in benchmarks/results/, never in tests."""
 from __future__ import annotations
 
@@ -17,6 +17,8 @@ BENCHMARKS = {  # run_all name -> the heading its table starts with
     "decode": "Decode:",
     "overhead": "Runtime overhead per frame",
     "memory": "Memory:",
+    "e2e": "End to end:",
+    "streams": "N live cameras",
 }
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 

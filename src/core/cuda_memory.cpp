@@ -6,6 +6,7 @@
 #include <string>
 
 #include "core/cuda_check.hpp"
+#include "panoramasdk/core/error.hpp"
 
 namespace panorama {
 
@@ -29,6 +30,15 @@ void cuda_release(MemoryKind kind, void* p) noexcept {
     cudaFree(p);
   else
     cudaFreeHost(p);
+}
+
+void require_device_accessible(const void* p, const std::string& what) {
+  cudaPointerAttributes attr{};
+  const cudaError_t status = cudaPointerGetAttributes(&attr, p);
+  if (status != cudaSuccess) cuda_check(status, what + ": cudaPointerGetAttributes");
+  if (attr.type == cudaMemoryTypeUnregistered || attr.devicePointer == nullptr)
+    fail(ErrorCode::InvalidArgument,
+         what + ": expected device memory (cudaMalloc, managed or pinned host memory), got a host pointer");
 }
 
 void copy_host_to_device(void* device_dst, const void* host_src, size_t bytes, CudaStreamHandle stream) {

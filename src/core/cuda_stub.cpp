@@ -16,6 +16,7 @@ void* cuda_allocate(MemoryKind kind, size_t) {
 }
 void cuda_release(MemoryKind, void*) noexcept {}
 
+void require_device_accessible(const void*, const std::string& what) { throw_no_cuda(what); }
 void copy_host_to_device(void*, const void*, size_t, CudaStreamHandle) { throw_no_cuda("copy_host_to_device"); }
 void copy_device_to_host(void*, const void*, size_t, CudaStreamHandle) { throw_no_cuda("copy_device_to_host"); }
 void copy_device_to_device(void*, const void*, size_t, CudaStreamHandle) { throw_no_cuda("copy_device_to_device"); }

@@ -3,3 +3,15 @@
 set(PANORAMA_IMAGE_SOURCES
   src/image/preprocess.cpp
   src/image/preprocess_cpu.cpp)
+
+# NV12/I420 -> BGR (CPU oracle) and the CUDA variants (src/image/image_cuda_stub.cpp without CUDA).
+list(APPEND PANORAMA_IMAGE_SOURCES
+  src/image/yuv_to_bgr.cpp
+  src/image/yuv_to_bgr_cpu.cpp)
+if(PANORAMA_HAVE_CUDA)
+  list(APPEND PANORAMA_IMAGE_SOURCES
+    src/image/preprocess_cuda.cu
+    src/image/yuv_to_bgr_cuda.cu)
+else()
+  list(APPEND PANORAMA_IMAGE_SOURCES src/image/image_cuda_stub.cpp)
+endif()

@@ -5,6 +5,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <string>
 
 #include "panoramasdk/core/cuda_handles.hpp"
 
@@ -41,6 +42,10 @@ class CudaBuffer {
 };
 using DeviceBuffer = CudaBuffer<MemoryKind::Device>;
 using PinnedBuffer = CudaBuffer<MemoryKind::Pinned>;
+
+// Throws Error(InvalidArgument) "`what`: expected device memory ..." unless a kernel can read `p`
+// (cudaMalloc, managed, or pinned host memory mapped into the device's address space).
+void require_device_accessible(const void* p, const std::string& what);
 
 // Asynchronous copies on `stream`. Host pointers should be pinned for the copy to overlap.
 void copy_host_to_device(void* device_dst, const void* host_src, size_t bytes, CudaStreamHandle stream);

@@ -1,6 +1,7 @@
 """benchmarks/results/: RESULTS.md (the machine, then one table per benchmark) and one PNG per benchmark."""
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import matplotlib
@@ -9,6 +10,9 @@ matplotlib.use("Agg")  # files only, no display
 import matplotlib.pyplot as plt  # noqa: E402
 
 from .result import Result  # noqa: E402
+
+# The order of the issue's list; benchmarks not named here follow by name.
+ORDER = ("preprocess", "decode", "e2e", "streams", "overhead", "memory")
 
 
 def _cell(value) -> str:
@@ -61,19 +65,45 @@ def plot(result: Result, path: Path) -> Path:
     return path
 
 
+def _record_path(out_dir: Path, name: str) -> Path:
+    return out_dir / f"{name}.result.json"
+
+
+def _ordered(records: list) -> list:
+    rank = {name: i for i, name in enumerate(ORDER)}
+    return sorted(records, key=lambda r: (rank.get(r["result"]["name"], len(ORDER)), r["result"]["name"]))
+
+
+def _provenance(record: dict, machine: dict) -> str:
+    m = record["machine"]
+    text = f"Measured {m['date']} at commit {m['git commit']} by `{record['command']}`"
+    other = [k for k in ("CPU", "cores", "memory") if m.get(k) != machine.get(k)]
+    if other:
+        text += " on another machine (" + ", ".join(f"{k}: {m.get(k)}" for k in other) + ")"
+    return text + f"; load average at its start: {m.get('load average at start', '?')}."
+
+
 def write(results: list, machine: dict, out_dir: Path, command: str) -> Path:
-    """Writes RESULTS.md and the PNGs into out_dir; returns the path of RESULTS.md."""
+    """Draws each new Result's PNG and keeps its table as <name>.result.json in out_dir, then writes
+    RESULTS.md from every table there: a run of some benchmarks (-k) updates their sections and keeps the
+    others, each section saying when, where and at which commit it was measured. Returns RESULTS.md."""
     out_dir.mkdir(parents=True, exist_ok=True)
-    parts = ["# Benchmark results", "",
-             f"Made by `{command}`. Ratios compare each row with its baseline row, measured in the same run "
-             "on the same input (> 1: faster than the baseline).", "", "## Machine", "",
-             "| | |", "|---|---|"]
-    parts += [f"| {k} | {v} |" for k, v in machine.items()]
     for result in results:
-        png = plot(result, out_dir / f"{result.name}.png")
-        parts += ["", f"## {result.title}", "", table(result), ""]
+        plot(result, out_dir / f"{result.name}.png")
+        record = {"result": result.to_json(), "machine": machine, "command": command}
+        _record_path(out_dir, result.name).write_text(json.dumps(record, indent=1) + "\n")
+    records = _ordered([json.loads(p.read_text()) for p in out_dir.glob("*.result.json")])
+    parts = ["# Benchmark results", "",
+             "`make bench` (python benchmarks/python/run_all.py) made this file. Ratios compare each row with "
+             "its baseline row, measured in the same run on the same input (> 1: faster than the baseline).",
+             "", "## Machine", "", "| | |", "|---|---|"]
+    parts += [f"| {k} | {v} |" for k, v in machine.items()]
+    for record in records:
+        result = Result.from_json(record["result"])
+        parts += ["", f"## {result.title}", "", _provenance(record, machine), "", table(result), ""]
         parts += [f"- {note}" for note in result.notes]
-        parts += ["", f"![{result.name}]({png.name})"]
+        if (out_dir / f"{result.name}.png").exists():
+            parts += ["", f"![{result.name}]({result.name}.png)"]
     path = out_dir / "RESULTS.md"
     path.write_text("\n".join(parts) + "\n")
     return path

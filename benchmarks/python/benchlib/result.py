@@ -65,6 +65,17 @@ class Result:
             out += [v for v in r.extra.values() if isinstance(v, (int, float)) and not isinstance(v, bool)]
         return out
 
+    def to_json(self) -> dict:
+        """The table and notes (not the plot function: its PNG is drawn once, when measured)."""
+        return {"name": self.name, "title": self.title, "notes": list(self.notes),
+                "rows": [{"name": r.name, "fps": r.fps, "baseline": r.baseline, "extra": dict(r.extra)}
+                         for r in self.rows]}
+
+    @classmethod
+    def from_json(cls, d: dict) -> Result:
+        return cls(d["name"], d["title"], [Row(r["name"], r["fps"], r["baseline"], r["extra"]) for r in d["rows"]],
+                   list(d["notes"]))
+
     def check(self) -> None:
         """Raises ValueError when a number is not finite or a frames/s is not positive (a broken run)."""
         for r in self.rows:

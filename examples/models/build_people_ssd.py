@@ -19,6 +19,10 @@ NanoDet, decode its Generalized-Focal-Loss boxes (softmax over 11 bins per side,
 distance from the cell centre ``(i + 0.5) * stride``), keep the 20 COCO classes that have a VOC
 counterpart, give each box its best class, run per-class NonMaxSuppression, keep the best 100.
 
+The guide's preprocessing is also recorded in the model's metadata (``panoramasdk.preprocess``, see
+``python/panoramasdk/models/preprocess_spec.py``): ``panorama models add`` picks it up, and an
+application may then pass a frame straight to ``model.batch(0, media)`` (the fast path, no numpy code).
+
 Usage: ``python examples/models/build_people_ssd.py [OUTPUT] [--nanodet PATH] [--score-threshold S]``
 (default output ``build/models/people-ssd.onnx``). The result is byte-for-byte deterministic.
 
@@ -30,6 +34,7 @@ below it inside the graph.
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from pathlib import Path
 
@@ -52,6 +57,10 @@ GFL_BINS = 11
 # The guide's preprocess() applies these to tensor channels 0, 1, 2, which hold B, G, R.
 IMAGENET_MEAN = (0.485, 0.456, 0.406)
 IMAGENET_STD = (0.229, 0.224, 0.225)
+# The same preprocessing as a spec for panoramasdk's fused preprocess (the fast path).
+PREPROCESS_SPEC = {"input": "data", "size": [INPUT_SIZE, INPUT_SIZE], "resize": "bilinear",
+                   "channel_order": "bgr", "scale": 1.0 / 255.0, "mean": list(IMAGENET_MEAN),
+                   "std": list(IMAGENET_STD), "layout": "nchw", "dtype": "float32"}
 
 # Pascal VOC class names in VOC numbering, with the COCO-80 index (0-based) of the same class.
 VOC_FROM_COCO = (
@@ -230,7 +239,8 @@ def build_people_ssd(nanodet_path: Path | str = DEFAULT_NANODET,
     helper.set_model_props(model, {"labels": labels, "person_class": str(VOC_PERSON),
                                    "score_threshold": repr(float(score_threshold)),
                                    "iou_threshold": repr(IOU_THRESHOLD),
-                                   "source": "examples/assets/nanodet-m-416-coco.onnx"})
+                                   "source": "examples/assets/nanodet-m-416-coco.onnx",
+                                   "panoramasdk.preprocess": json.dumps(PREPROCESS_SPEC)})
     onnx.checker.check_model(model)
     return model
 

@@ -19,6 +19,7 @@ import numpy as np
 
 from ._native import core
 from .errors import StoppedError
+from .media import media
 
 log = logging.getLogger("panoramasdk.models")
 
@@ -157,6 +158,8 @@ class model:
         self._name: Optional[str] = None
         self._inputs: list = []
         self._outputs: list = []
+        self._preprocess = None  # ModelPreprocess from the descriptor, for batch(i, media)
+        self._native_params = None  # its core.PreprocessParams, made on first use
         self._finished = False
 
     # -- opening and closing ------------------------------------------------------------------------
@@ -185,6 +188,8 @@ class model:
         self._finished = False
         self._inputs = [input_array(i, s.name, s.dims, s.dtype) for i, s in enumerate(inputs)]
         self._outputs = [output_array(i, s.name, s.dims, s.dtype) for i, s in enumerate(outputs)]
+        self._preprocess = d.preprocess
+        self._native_params = None
         _track(self)
         if os.environ.get("TVM_TENSORRT_USE_FP16"):
             log.debug("model '%s': TVM_TENSORRT_USE_FP16 is set; the CPU engine computes in the model's own "
@@ -246,12 +251,19 @@ class model:
     def batch(self, input_index: int, array) -> None:
         """Sends data to input `input_index`: any array-like, cast to the input's dtype. Either the
         whole batch (leading dimension = batch size) or one item (leading dimension 1 or none); items
-        fill the batch in order. A wrong element count raises ValueError naming the expected shape."""
+        fill the batch in order. A wrong element count raises ValueError naming the expected shape.
+
+        Beyond the Panorama API: `array` may be a ``media`` (a camera frame). The frame is then
+        preprocessed as the model's descriptor says (``preprocess_spec()``) in one fused C++ pass,
+        straight into the next item of the batch, with the GIL released."""
         queue = self._open_queue("batch")
         index = operator.index(input_index)
         if index < 0:
             raise ValueError(f"model '{self._name}': input index {index} is out of range; the model has "
                              f"{len(self._inputs)} input(s)")
+        if isinstance(array, media):
+            queue.put_frame(index, array._frame, self._params_for(index))
+            return
         queue.put(index, array)
 
     def flush(self) -> None:
@@ -272,6 +284,29 @@ class model:
         self._open_queue("release_result").release(result._result)
 
     # -- beyond the Panorama API ------------------------------------------------------------------------
+
+    def preprocess_spec(self, input_index: int = 0):
+        """The ``PreprocessSpec`` recorded with the model for input `input_index` (how
+        ``batch(i, media)`` turns a frame into that input), or None when the model has none."""
+        self._open_queue("preprocess_spec")
+        index = operator.index(input_index)
+        _pick(self._inputs, index, "input")
+        pre = self._preprocess
+        return pre.spec if pre is not None and pre.input == self._inputs[index].get_name() else None
+
+    def _params_for(self, index: int):
+        """The native parameters of the model's preprocessing spec for input `index` (made once)."""
+        from .preprocess import _params
+
+        spec = self.preprocess_spec(index)
+        if spec is None:
+            name = self._inputs[index].get_name() if 0 <= index < len(self._inputs) else index
+            raise ValueError(f"model '{self._name}' has no preprocessing spec for input {index} ('{name}'), so "
+                             f"batch() cannot take a media for it; record one with `panorama models add "
+                             f"{self._name} FILE --preprocess '{{\"size\": [W, H], ...}}'` or pass an array")
+        if self._native_params is None:
+            self._native_params = _params(spec, False)
+        return self._native_params
 
     def stats(self) -> dict:
         """Queue counters: submitted, completed, failed, dropped, in_flight, unclaimed, outstanding,

@@ -6,6 +6,8 @@
 
 #include "bindings/bindings.hpp"
 #include "infer/engine_python.hpp"
+#include "panoramasdk/core/frame.hpp"
+#include "panoramasdk/infer/batch_preprocess.hpp"
 #include "panoramasdk/infer/batch_queue.hpp"
 
 namespace panorama::bindings {
@@ -108,6 +110,16 @@ void bind_infer(py::module_& m) {
           },
           py::arg("input"), py::arg("data"), py::arg("item") = -1,
           "Copies `data`, cast to the input's dtype, into the open batch: the whole batch or one item.")
+      .def(
+          "put_frame",
+          [](BatchQueue& q, size_t input, const FramePtr& frame, const PreprocessParams& params, int threads) {
+            if (!frame) fail(ErrorCode::InvalidArgument, "put_frame(): expected a Frame, got None");
+            py::gil_scoped_release release;
+            return put_preprocessed(q, input, image_view(*frame), params, -1, threads);
+          },
+          py::arg("input"), py::arg("frame"), py::arg("params"), py::arg("threads") = 0,
+          "Preprocesses a decoded frame straight into the next item of input `input` (GIL released); "
+          "returns the ResizeTransform applied.")
       .def("filled", &BatchQueue::filled, py::arg("input"), "Items written to the open batch of `input`.")
       .def("flush", &BatchQueue::flush, py::call_guard<py::gil_scoped_release>(),
            "Submits the open batch; blocks only while max_in_flight batches are queued or running.")

@@ -4,7 +4,7 @@
      "inputs":  [{"name": "data", "shape": [1, 3, 512, 512], "dtype": "float32"}],
      "outputs": [{"name": "scores", "shape": [1, 100, 1], "dtype": "float32"}, ...],
      "dynamic_batch": false, "created": "2021-03-01T12:00:00+00:00",
-     "preprocess": {...}}                      # optional, reserved for a later preprocessing step
+     "preprocess": {"input": "data", "size": [512, 512], ...}}   # optional: see preprocess_spec.py
 
 Shapes include the batch dimension as recorded (1 unless the model fixes another). ``dynamic_batch``
 says whether the model takes any batch size in one call; when it does not and a batch size above 1
@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any, Optional
 
 from ..errors import InvalidArgumentError
+from .preprocess_spec import ModelPreprocess, parse_preprocess
 
 DESCRIPTOR_FILE = "model.json"
 FRAMEWORKS = ("onnx",)
@@ -62,14 +63,14 @@ class ModelDescriptor:
     outputs: list
     dynamic_batch: bool = False
     created: str = field(default_factory=lambda: datetime.now(timezone.utc).isoformat(timespec="seconds"))
-    preprocess: Optional[dict] = None
+    preprocess: Optional[ModelPreprocess] = None  # how a frame becomes an input tensor (the fast path)
 
     def to_json(self) -> dict:
         data = {"name": self.name, "framework": self.framework, "file": self.file,
                 "inputs": [t.to_json() for t in self.inputs], "outputs": [t.to_json() for t in self.outputs],
                 "dynamic_batch": self.dynamic_batch, "created": self.created}
         if self.preprocess is not None:
-            data["preprocess"] = self.preprocess
+            data["preprocess"] = self.preprocess.to_json()
         return data
 
     @staticmethod
@@ -89,9 +90,7 @@ class ModelDescriptor:
             if not isinstance(items, list) or not items:
                 raise InvalidArgumentError(f"{where}: '{key}' must be a non-empty list")
             tensors[key] = [TensorInfo.from_json(v, f"{where} {key}[{i}]") for i, v in enumerate(items)]
-        preprocess = data.get("preprocess")
-        if preprocess is not None and not isinstance(preprocess, dict):
-            raise InvalidArgumentError(f"{where}: 'preprocess' must be an object when present")
+        preprocess = parse_preprocess(data.get("preprocess"), tensors["inputs"], where)
         return ModelDescriptor(name=data["name"], framework=data["framework"], file=data["file"],
                                inputs=tensors["inputs"], outputs=tensors["outputs"],
                                dynamic_batch=bool(data.get("dynamic_batch", False)),

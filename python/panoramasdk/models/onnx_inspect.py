@@ -1,6 +1,7 @@
 """Reads an ONNX file into a ModelDescriptor: checks that ONNX Runtime can load it, resolves input
-shapes (``--input NAME:1,3,512,512`` for dynamic dimensions) and records output shapes, running the
-model once on zeros when they are not static."""
+shapes (``--input NAME:1,3,512,512`` for dynamic dimensions), records output shapes, running the
+model once on zeros when they are not static, and takes the preprocessing spec given or embedded in
+the file's metadata (``panoramasdk.preprocess``), checked against the input it feeds."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -11,6 +12,7 @@ import numpy as np
 from ..errors import InvalidArgumentError, NotFoundError
 from .descriptor import ModelDescriptor, TensorInfo
 from .engine_onnxruntime import ORT_TYPES, create_session
+from .preprocess_spec import ONNX_METADATA_KEY, parse_preprocess
 
 InputOverrides = Union[None, str, Iterable[str], Mapping[str, Iterable[int]]]
 
@@ -64,8 +66,9 @@ def _dtype(ort_type: str, what: str) -> str:
     return ORT_TYPES[ort_type]
 
 
-def describe_onnx(name: str, path: Path, input_overrides: InputOverrides = None) -> ModelDescriptor:
-    """Loads `path` with ONNX Runtime and describes it. Errors name the file and what was expected."""
+def describe_onnx(name: str, path: Path, input_overrides: InputOverrides = None, preprocess=None) -> ModelDescriptor:
+    """Loads `path` with ONNX Runtime and describes it. `preprocess` (a dict or JSON text) replaces the
+    spec embedded in the file. Errors name the file and what was expected."""
     path = Path(path)
     if not path.exists():
         raise NotFoundError(f"model file {path} does not exist")
@@ -136,6 +139,11 @@ def describe_onnx(name: str, path: Path, input_overrides: InputOverrides = None)
         if not shape:
             raise InvalidArgumentError(f"{what} is a scalar; expected a tensor with the batch dimension first")
         outputs.append(TensorInfo(o.name, tuple(int(d) for d in shape), _dtype(o.type, what)))
+    if preprocess is not None:
+        pre = parse_preprocess(preprocess, inputs, f"model '{name}'")
+    else:
+        embedded = session.get_modelmeta().custom_metadata_map.get(ONNX_METADATA_KEY)
+        pre = parse_preprocess(embedded, inputs, f"model file {path.name} (metadata {ONNX_METADATA_KEY})")
     return ModelDescriptor(name=name, framework="onnx", file=path.name, inputs=inputs, outputs=outputs,
-                           dynamic_batch=dynamic_batch)
+                           dynamic_batch=dynamic_batch, preprocess=pre)
 

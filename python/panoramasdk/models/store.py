@@ -97,13 +97,15 @@ class ModelStore:
         return self.root / validate_model_name(name)
 
     def add(self, name: str, path: Union[str, os.PathLike], input_override: InputOverrides = None,
-            replace: bool = False) -> ModelEntry:
+            replace: bool = False, preprocess=None) -> ModelEntry:
         """Checks `path` is a loadable ONNX model, copies it into the store as `name` and records its
         descriptor. `input_override` ("NAME:1,3,512,512", several, or {name: shape}) fixes dynamic
-        input dimensions. An existing model of that name is an error unless `replace`."""
+        input dimensions; `preprocess` (a dict or JSON text, see preprocess_spec.py) records how frames
+        become its input, replacing a spec embedded in the file. An existing model of that name is an
+        error unless `replace`."""
         validate_model_name(name)
         source = Path(path).expanduser()
-        descriptor = describe_onnx(name, source, input_override)
+        descriptor = describe_onnx(name, source, input_override, preprocess)
         descriptor.file = ARTEFACT_FILE
         target = self.folder(name)
         if target.exists() and not replace:

@@ -1,6 +1,7 @@
 #pragma once
 // Test images in host memory (the test pattern plus noise, padded row strides) and their copies on
 // the device, for comparing the CUDA kernels with their CPU oracles on the same pixels.
+#include <algorithm>
 #include <cstdint>
 #include <cstring>
 #include <random>

@@ -47,6 +47,7 @@ run_logged() {
 say "# panoramasdk GPU check"
 say ""
 say "- tree: $ROOT ($(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo 'not a git checkout'))"
+# shellcheck source=/dev/null
 say "- machine: $(uname -m), $(nproc) cores, $(. /etc/os-release 2>/dev/null && echo "${PRETTY_NAME:-unknown OS}")"
 
 # --- What is here (cheap checks only) ------------------------------------------------------------
@@ -88,7 +89,8 @@ elif [ -e /dev/nvhost-ctrl-gpu ] || [ -e /dev/nvidia0 ]; then
 else
   say "- GPU: none found (no nvidia-smi answer, no /dev/nvidia0): the build compiles the CUDA sources, GPU tests will skip"
 fi
-say "- CUDA architectures: ${ARCH:-the toolkit's list (cmake/cuda.cmake)}"
+ARCH_TEXT=${ARCH:-"the list for this toolkit (cmake/cuda.cmake)"}
+say "- CUDA architectures: $ARCH_TEXT"
 
 PY_INFO=$("$PY" -c 'import sys, sysconfig, os, numpy, pybind11
 print(sys.version.split()[0], numpy.__version__, pybind11.get_cmake_dir(),
@@ -148,7 +150,7 @@ fi
 if ! run_logged "build" cmake --build "$BUILD" -j "$JOBS"; then
   exit 1
 fi
-say "build: OK in $(elapsed) s ($BUILD, $JOBS jobs; CUDA sources compiled for ${ARCH:-the toolkit's list})"
+say "build: OK in $(elapsed) s ($BUILD, $JOBS jobs; CUDA sources compiled for $ARCH_TEXT)"
 
 # --- Tests -----------------------------------------------------------------------------------------
 if [ "$BUILD_TESTS" = ON ]; then
@@ -161,7 +163,9 @@ if [ "$BUILD_TESTS" = ON ]; then
   SKIPPED=$(grep -c '(Skipped)$' "$CTEST_OUT")
   say "C++ tests: ${SUMMARY:-no summary (see the log)}; $SKIPPED skipped"
   if [ "$SKIPPED" -gt 0 ]; then
-    say "  skipped because: $(grep -m 1 -o 'GPU test skipped: .*' "$CTEST_OUT" || echo 'see the log')"
+    # ctest keeps every test's output (skipped ones included) in LastTest.log.
+    REASON=$(grep -h -m 1 -o 'GPU test skipped: .*' "$BUILD"/Testing/Temporary/LastTest*.log 2>/dev/null | head -n 1)
+    say "  skipped because: ${REASON:-see $LOG}"
   fi
   if [ "$CTEST_RC" -ne 0 ]; then
     STATUS=1

@@ -10,7 +10,9 @@ from .base import base
 from .media import media
 from .model import batch, batch_set, input_array, model, output_array
 from .port import port
+from .preprocess import PreprocessSpec, preprocess
 
 __version__ = "0.1.0"
 
-__all__ = ["base", "batch", "batch_set", "input_array", "media", "model", "output_array", "port"]
+__all__ = ["base", "batch", "batch_set", "input_array", "media", "model", "output_array", "port",
+           "PreprocessSpec", "preprocess"]  # the last two: a fast path beyond the Panorama API

@@ -10,22 +10,36 @@
 #include "image/preprocess_cpu.hpp"
 #include "panoramasdk/core/parallel_for.hpp"
 
+// Hot loops are compiled twice, for x86-64 with AVX2/FMA/F16C (Haswell and later) and for the baseline,
+// and picked at load time: a wheel built for any x86-64 still runs 8-wide where it can.
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+#define PANORAMA_VECTOR_CLONES __attribute__((target_clones("arch=haswell", "default")))
+#else
+#define PANORAMA_VECTOR_CLONES
+#endif
+
 namespace panorama {
 
 namespace {
 
 using pixel_math::AxisTaps;
 
+bool is_yuv(const PreprocessPlan& p) { return p.src.format == PixelFormat::NV12 || p.src.format == PixelFormat::I420; }
+
 // Column taps as fixed-width arrays (unused taps have weight 0 on a valid index), so the horizontal
-// loop has no per-column branching.
+// loop has no per-column branching. Float rows are interleaved (packed sources: element 3x + c) or
+// planar (YUV sources, converted plane by plane so that the conversion vectorises: c * width + x).
 struct ColumnTaps {
-  int width = 0;  // taps per column
-  std::vector<int> offset;      // element offset (3 * source x) per column and tap
+  int width = 0;                // taps per column
+  size_t channel_step = 1;      // elements between channels of one pixel in a float row
+  std::vector<int> offset;      // element offset of the pixel per column and tap
   std::vector<float> weight;    // per column and tap
 };
 
 ColumnTaps column_taps(const PreprocessPlan& p) {
   ColumnTaps t;
+  const int pixel_step = is_yuv(p) ? 1 : 3;
+  t.channel_step = is_yuv(p) ? static_cast<size_t>(p.src.width) : 1;
   const int n = p.content.width;
   t.width = pixel_math::max_taps(p.resize, p.src.width, n);
   t.offset.assign(static_cast<size_t>(n) * t.width, 0);
@@ -34,19 +48,23 @@ ColumnTaps column_taps(const PreprocessPlan& p) {
     const AxisTaps a = pixel_math::resize_taps(p.resize, x, p.src.width, n);
     for (int k = 0; k < t.width; ++k) {
       const size_t i = static_cast<size_t>(x) * t.width + k;
-      t.offset[i] = 3 * (a.first + std::min(k, a.count - 1));
+      t.offset[i] = pixel_step * (a.first + std::min(k, a.count - 1));
       t.weight[i] = k < a.count ? pixel_math::tap_weight(a, k) : 0.0f;
     }
   }
   return t;
 }
 
-// Source rows as float pixel values (3 per pixel) for YUV input, converted once per row and kept in
-// a ring big enough for one output row's taps (rows come in increasing order within a chunk).
+// Source rows as float pixel values for YUV input (planar B, G, R), converted once per row and kept
+// in a ring big enough for one output row's taps (rows come in increasing order within a chunk).
 class YuvRowCache {
  public:
   YuvRowCache(const PreprocessPlan& p, int slots)
-      : p_(p), slots_(slots), tags_(slots, -1), rows_(static_cast<size_t>(slots) * 3 * p.src.width) {}
+      : p_(p),
+        slots_(slots),
+        tags_(slots, -1),
+        rows_(static_cast<size_t>(slots) * 3 * p.src.width),
+        chroma_(2 * static_cast<size_t>(p.src.width)) {}
 
   const float* row(int y) {
     const int slot = y % slots_;
@@ -59,17 +77,37 @@ class YuvRowCache {
   }
 
  private:
-  void convert(int y, float* out) const {
+  void convert(int y, float* out) {
     const ImageView& s = p_.src;
     const uint8_t* luma = s.planes[0] + static_cast<size_t>(y) * s.strides[0];
     const size_t cy = static_cast<size_t>(y / 2);
     const uint8_t* c1 = s.planes[1] + cy * s.strides[1];
-    const uint8_t* c2 = s.format == PixelFormat::I420 ? s.planes[2] + cy * s.strides[2] : nullptr;
-    const int pairs = s.width / 2;
-    for (int i = 0; i < pairs; ++i) {
-      const float u = c2 ? c1[i] : c1[2 * i], v = c2 ? c2[i] : c1[2 * i + 1];
-      pixel_math::yuv_to_bgr(luma[2 * i], u, v, p_.full_range, out + 6 * i);
-      pixel_math::yuv_to_bgr(luma[2 * i + 1], u, v, p_.full_range, out + 6 * i + 3);
+    const int w = s.width;
+    float* __restrict u = chroma_.data();
+    float* __restrict v = u + w;
+    if (s.format == PixelFormat::I420) {
+      const uint8_t* c2 = s.planes[2] + cy * s.strides[2];
+      for (int i = 0; i < w / 2; ++i) {
+        u[2 * i] = u[2 * i + 1] = c1[i];
+        v[2 * i] = v[2 * i + 1] = c2[i];
+      }
+    } else {
+      for (int i = 0; i < w / 2; ++i) {
+        u[2 * i] = u[2 * i + 1] = c1[2 * i];
+        v[2 * i] = v[2 * i + 1] = c1[2 * i + 1];
+      }
+    }
+    convert_pixels(luma, u, v, w, p_.full_range, out, out + w, out + 2 * w);
+  }
+
+  PANORAMA_VECTOR_CLONES static void convert_pixels(const uint8_t* __restrict luma, const float* __restrict u, const float* __restrict v,
+                             int w, bool full_range, float* __restrict b, float* __restrict g, float* __restrict r) {
+    for (int x = 0; x < w; ++x) {
+      float bgr[3];
+      pixel_math::yuv_to_bgr(luma[x], u[x], v[x], full_range, bgr);
+      b[x] = bgr[0];
+      g[x] = bgr[1];
+      r[x] = bgr[2];
     }
   }
 
@@ -77,11 +115,12 @@ class YuvRowCache {
   int slots_;
   std::vector<int> tags_;
   std::vector<float> rows_;
+  std::vector<float> chroma_;  // U and V of the row, one per pixel
 };
 
 // acc = sum of w_k * row_k over n elements; T is uint8_t (packed source) or float (converted YUV).
 template <typename T>
-void blend_rows(const AxisTaps& ty, const T* const* rows, size_t n, float* __restrict acc) {
+PANORAMA_VECTOR_CLONES void blend_rows(const AxisTaps& ty, const T* const* rows, size_t n, float* __restrict acc) {
   const T* __restrict r0 = rows[0];
   const float w0 = ty.w_first;
   if (ty.count == 1) {
@@ -103,40 +142,41 @@ void blend_rows(const AxisTaps& ty, const T* const* rows, size_t n, float* __res
 }
 
 // Horizontal pass: ch[c][x] = resampled source channel c at content column x.
-void gather_columns(const ColumnTaps& t, int n, const float* __restrict row, float* __restrict c0,
+PANORAMA_VECTOR_CLONES void gather_columns(const ColumnTaps& t, int n, const float* __restrict row, float* __restrict c0,
                     float* __restrict c1, float* __restrict c2) {
   const int* off = t.offset.data();
   const float* w = t.weight.data();
+  const size_t s1 = t.channel_step, s2 = 2 * t.channel_step;
   if (t.width == 2) {
     for (int x = 0; x < n; ++x) {
       const float* a = row + off[2 * x];
       const float* b = row + off[2 * x + 1];
       const float wa = w[2 * x], wb = w[2 * x + 1];
       c0[x] = wa * a[0] + wb * b[0];
-      c1[x] = wa * a[1] + wb * b[1];
-      c2[x] = wa * a[2] + wb * b[2];
+      c1[x] = wa * a[s1] + wb * b[s1];
+      c2[x] = wa * a[s2] + wb * b[s2];
     }
     return;
   }
   const int k_n = t.width;
   for (int x = 0; x < n; ++x) {
-    float s0 = 0, s1 = 0, s2 = 0;
+    float a0 = 0, a1 = 0, a2 = 0;
     for (int k = 0; k < k_n; ++k) {
       const float* a = row + off[x * k_n + k];
       const float wk = w[x * k_n + k];
-      s0 += wk * a[0];
-      s1 += wk * a[1];
-      s2 += wk * a[2];
+      a0 += wk * a[0];
+      a1 += wk * a[s1];
+      a2 += wk * a[s2];
     }
-    c0[x] = s0;
-    c1[x] = s1;
-    c2[x] = s2;
+    c0[x] = a0;
+    c1[x] = a1;
+    c2[x] = a2;
   }
 }
 
 // Normalises n values of one output channel and stores them `step` elements apart.
 template <typename Out>
-void store_channel(const float* __restrict v, int n, float mul, float add, Out* __restrict out, size_t step) {
+PANORAMA_VECTOR_CLONES void store_channel(const float* __restrict v, int n, float mul, float add, Out* __restrict out, size_t step) {
   for (int x = 0; x < n; ++x) {
     const float value = pixel_math::normalise(v[x], mul, add);
     if constexpr (sizeof(Out) == 2)
@@ -165,8 +205,7 @@ class RowKernel {
     const int row_slots = pixel_math::max_taps(p.resize, p.src.height, p.content.height);
     float_rows_.resize(static_cast<size_t>(row_slots));
     byte_rows_.resize(static_cast<size_t>(row_slots));
-    if (p.src.format == PixelFormat::NV12 || p.src.format == PixelFormat::I420)
-      yuv_ = std::make_unique<YuvRowCache>(p, row_slots);
+    if (is_yuv(p)) yuv_ = std::make_unique<YuvRowCache>(p, row_slots);
   }
 
   void run(int oy) {

@@ -169,7 +169,11 @@ PANORAMA_HD inline ContentRect letterbox_rect(int src_width, int src_height, int
   return r;
 }
 
-PANORAMA_HD inline float clamp_255(float v) { return v < 0.0f ? 0.0f : (v > 255.0f ? 255.0f : v); }
+// Two plain selects (maxss/minss on x86, fmaxf/fminf on a GPU): no branches in the colour conversion.
+PANORAMA_HD inline float clamp_255(float v) {
+  v = v > 0.0f ? v : 0.0f;
+  return v < 255.0f ? v : 255.0f;
+}
 
 // BT.601 YCbCr -> BGR of one pixel, clamped to 0..255 (not rounded). Kr = 0.299, Kb = 0.114.
 PANORAMA_HD inline void yuv_to_bgr(float y, float u, float v, bool full_range, float bgr[3]) {

@@ -3,7 +3,7 @@
 // 0..count-1 of one tensor in ONE kernel launch (per 16 items), item i at
 // out + i * preprocess_output_bytes(params). Each output pixel is pixel_math::preprocess_pixel, the
 // function the CPU variant is tested against, so the two agree up to float rounding (float32: 1e-4
-// absolute on values normalised to about 0..1; float16: one half ulp).
+// relative to max(1, |value|); float16: one float16 ulp).
 //
 // Sources may differ in format and size (BGR, RGB, NV12, I420, as preprocess.hpp lists); all share
 // `params`. Source planes and `out` are device memory (or managed / mapped pinned): checked on the

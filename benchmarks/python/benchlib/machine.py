@@ -5,6 +5,7 @@ import datetime
 import os
 import platform
 import subprocess
+import time
 from importlib import metadata
 from pathlib import Path
 
@@ -77,9 +78,40 @@ def _git_commit() -> str:
     return commit + (" (with uncommitted changes)" if dirty else "")
 
 
+def load_average() -> str:
+    """'1-min 5-min 15-min': how busy the machine was (on 2 cores, above 1 another job shares them)."""
+    load = os.getloadavg() if hasattr(os, "getloadavg") else (0.0, 0.0, 0.0)
+    return " ".join(f"{x:.2f}" for x in load)
+
+
+def _busy_cpu_seconds() -> tuple:
+    """(CPU seconds every process has used since boot, CPU seconds this process and its finished
+    children have used)."""
+    import psutil  # a bench requirement; only the load measure needs it
+
+    total = psutil.cpu_times()
+    busy = sum(total) - total.idle - getattr(total, "iowait", 0.0)
+    own = os.times()
+    return busy, own.user + own.system + own.children_user + own.children_system
+
+
+class OtherWork:
+    """How much of the machine's CPU other processes used while a benchmark ran: the figure that says
+    whether its numbers are trustworthy on a shared machine."""
+
+    def __init__(self):
+        self.start = _busy_cpu_seconds()
+        self.t0 = time.monotonic()
+
+    def share(self) -> float:
+        """Other processes' CPU time over the cores' capacity since construction, 0..1."""
+        busy, own = _busy_cpu_seconds()
+        capacity = (time.monotonic() - self.t0) * (os.cpu_count() or 1)
+        return max(0.0, (busy - self.start[0]) - (own - self.start[1])) / capacity if capacity else 0.0
+
+
 def describe() -> dict:
     """Name -> value, in the order the report prints them."""
-    load = os.getloadavg() if hasattr(os, "getloadavg") else (0.0, 0.0, 0.0)
     info = {
         "CPU": _cpu_model(),
         "cores": str(os.cpu_count()),
@@ -93,5 +125,5 @@ def describe() -> dict:
     info["PyAV's own FFmpeg"] = _pyav_ffmpeg()
     info["git commit"] = _git_commit()
     info["date"] = datetime.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z")
-    info["load average at start"] = " ".join(f"{x:.2f}" for x in load)
+    info["load average at start"] = load_average()
     return info

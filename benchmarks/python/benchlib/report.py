@@ -12,6 +12,8 @@ import matplotlib.pyplot as plt  # noqa: E402
 from .result import Result  # noqa: E402
 
 # The order of the issue's list; benchmarks not named here follow by name.
+PER_RUN = ("load average at start", "CPU used by other processes")  # said per section, not for the machine
+BUSY_PERCENT = 10  # other processes' share of the CPU above which a section is flagged
 ORDER = ("preprocess", "decode", "e2e", "streams", "overhead", "memory")
 
 
@@ -80,7 +82,13 @@ def _provenance(record: dict, machine: dict) -> str:
     other = [k for k in ("CPU", "cores", "memory") if m.get(k) != machine.get(k)]
     if other:
         text += " on another machine (" + ", ".join(f"{k}: {m.get(k)}" for k in other) + ")"
-    return text + f"; load average at its start: {m.get('load average at start', '?')}."
+    text += f"; load average at its start (1, 5, 15 min): {m.get('load average at start', '?')}"
+    other = m.get("CPU used by other processes")
+    if other is not None:
+        text += f"; other processes used {other} of the machine's CPU during it"
+        if float(other.rstrip("%")) > BUSY_PERCENT:  # the figures are pessimistic, the ratios noisy
+            text += " (**a busy machine**: rerun on a quiet one for figures to quote)"
+    return text + "."
 
 
 def write(results: list, machine: dict, out_dir: Path, command: str) -> Path:
@@ -97,7 +105,7 @@ def write(results: list, machine: dict, out_dir: Path, command: str) -> Path:
              "`make bench` (python benchmarks/python/run_all.py) made this file. Ratios compare each row with "
              "its baseline row, measured in the same run on the same input (> 1: faster than the baseline).",
              "", "## Machine", "", "| | |", "|---|---|"]
-    parts += [f"| {k} | {v} |" for k, v in machine.items()]
+    parts += [f"| {k} | {v} |" for k, v in machine.items() if k not in PER_RUN]
     for record in records:
         result = Result.from_json(record["result"])
         parts += ["", f"## {result.title}", "", _provenance(record, machine), "", table(result), ""]

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <utility>
 
 #include "panoramasdk/core/cuda_handles.hpp"
 
@@ -27,6 +28,12 @@ class CudaBuffer {
   CudaBuffer() = default;
   // Uninitialised contents; 0 bytes gives an empty buffer with a null data().
   explicit CudaBuffer(size_t bytes) : ptr_(bytes ? cuda_allocate(Kind, bytes) : nullptr), size_(bytes) {}
+  CudaBuffer(CudaBuffer&& other) noexcept : ptr_(std::move(other.ptr_)), size_(std::exchange(other.size_, 0)) {}
+  CudaBuffer& operator=(CudaBuffer&& other) noexcept {
+    ptr_ = std::move(other.ptr_);
+    size_ = std::exchange(other.size_, 0);
+    return *this;
+  }
 
   void* data() const noexcept { return ptr_.get(); }
   size_t size() const noexcept { return size_; }

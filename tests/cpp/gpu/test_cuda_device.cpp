@@ -76,6 +76,10 @@ TEST(CudaMemory, MovedBufferKeepsOneOwner) {
   EXPECT_EQ(b.data(), p);
   EXPECT_EQ(b.size(), 4096u);
   EXPECT_EQ(a.data(), nullptr);  // NOLINT(bugprone-use-after-move): moved-from state is specified
+  EXPECT_EQ(a.size(), 0u);
+  a = std::move(b);
+  EXPECT_EQ(a.data(), p);
+  EXPECT_EQ(b.size(), 0u);
   DeviceBuffer empty(0);
   EXPECT_EQ(empty.data(), nullptr);
 }

@@ -169,7 +169,7 @@ if [ "$BUILD_TESTS" = ON ]; then
   fi
   if [ "$CTEST_RC" -ne 0 ]; then
     STATUS=1
-    grep -E '\(Failed\)|\*\*\*Failed|Exception' "$CTEST_OUT" | head -n 20
+    grep -E '\(Failed\)|\*\*\*Failed|Exception' "$CTEST_OUT" | head -n 20 | tee -a "$MD"
   fi
 else
   say "C++ tests: not built (GoogleTest absent)"
@@ -186,7 +186,7 @@ if [ "$BUILD_PYTHON" = ON ] && [ "$HAVE_PYTEST" = yes ]; then
   grep -m 3 '^SKIPPED' "$PYTEST_OUT" | sed 's/^/  /' | tee -a "$MD"
   if [ "$PYTEST_RC" -ne 0 ]; then
     STATUS=1
-    grep -E '^(FAILED|ERROR)' "$PYTEST_OUT" | head -n 20
+    grep -E '^(FAILED|ERROR)' "$PYTEST_OUT" | head -n 20 | tee -a "$MD"
   fi
 else
   say "Python tests: not run (no _core module or no pytest for $PY)"

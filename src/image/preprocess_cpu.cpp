@@ -1,22 +1,32 @@
-// CPU preprocessing: separable resampling over pixel_math.hpp's taps. Per output row: a vertical
-// pass blends the row's source rows into one float row (all columns, vectorised), then a horizontal
-// pass gathers each output column's taps, and a last loop normalises and writes each output channel
-// (contiguous in NCHW). Column taps depend only on sizes and are computed once per call.
+// CPU preprocessing: separable resampling over pixel_math.hpp's taps, horizontal pass first.
+// Each source row a chunk needs is resampled once to the content width (only the columns that
+// are read, into three planar float rows) and kept in a small ring; an output row then blends its
+// source rows' resampled values, normalises and writes each output channel (contiguous in NCHW)
+// in one loop. Column taps depend only on sizes: they are cached per calling thread.
+//
+// On x86-64 CPUs with AVX2/FMA/F16C (checked at run time) the column pass gathers 8 columns at a
+// time and the store converts to float16 with F16C (round to nearest even, as numpy); other CPUs
+// (and aarch64) run the portable loops, which the compiler vectorises where it can.
 #include <algorithm>
 #include <cstdint>
 #include <memory>
 #include <vector>
 
-#include "image/preprocess_cpu.hpp"
-#include "panoramasdk/core/parallel_for.hpp"
-
-// Hot loops are compiled twice, for x86-64 with AVX2/FMA/F16C (Haswell and later) and for the baseline,
-// and picked at load time: a wheel built for any x86-64 still runs 8-wide where it can.
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#include <immintrin.h>
+#define PANORAMA_X86_AVX2 1
+#define PANORAMA_AVX2_TARGET __attribute__((target("avx2,fma,f16c")))
+#else
+#define PANORAMA_X86_AVX2 0
+#endif
 #if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
 #define PANORAMA_VECTOR_CLONES __attribute__((target_clones("arch=haswell", "default")))
 #else
 #define PANORAMA_VECTOR_CLONES
 #endif
+
+#include "image/preprocess_cpu.hpp"
+#include "panoramasdk/core/parallel_for.hpp"
 
 namespace panorama {
 
@@ -26,33 +36,64 @@ using pixel_math::AxisTaps;
 
 bool is_yuv(const PreprocessPlan& p) { return p.src.format == PixelFormat::NV12 || p.src.format == PixelFormat::I420; }
 
-// Column taps as fixed-width arrays (unused taps have weight 0 on a valid index), so the horizontal
-// loop has no per-column branching. Float rows are interleaved (packed sources: element 3x + c) or
-// planar (YUV sources, converted plane by plane so that the conversion vectorises: c * width + x).
+#if PANORAMA_X86_AVX2
+bool cpu_has_avx2() {
+  static const bool has = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") &&
+                          __builtin_cpu_supports("f16c");
+  return has;
+}
+#else
+bool cpu_has_avx2() { return false; }
+#endif
+
+// Column taps as fixed-width tables, tap-major (entry k * n + x), so that the k-th taps of 8
+// neighbouring columns load as one vector; unused taps have weight 0 on a valid index. Source rows
+// are packed bytes (element 3x + c) or, for YUV, planar converted floats (c * width + x).
 struct ColumnTaps {
-  int width = 0;                // taps per column
-  size_t channel_step = 1;      // elements between channels of one pixel in a float row
-  std::vector<int> offset;      // element offset of the pixel per column and tap
-  std::vector<float> weight;    // per column and tap
+  ResizeMethod method = ResizeMethod::Bilinear;
+  int src_width = 0, n = 0;  // source width, content columns
+  bool planar = false;
+  int taps = 0;              // taps per column
+  size_t channel_step = 1;   // elements between channels of one pixel in a source row
+  int vector_columns = 0;    // leading columns (a multiple of 8) the 8-wide gathers may read
+  std::vector<int> offset;   // element offset of the tap's pixel
+  std::vector<float> weight;
+
+  bool fits(const PreprocessPlan& p) const {
+    return method == p.resize && src_width == p.src.width && n == p.content.width && planar == is_yuv(p);
+  }
 };
 
-ColumnTaps column_taps(const PreprocessPlan& p) {
-  ColumnTaps t;
-  const int pixel_step = is_yuv(p) ? 1 : 3;
-  t.channel_step = is_yuv(p) ? static_cast<size_t>(p.src.width) : 1;
-  const int n = p.content.width;
-  t.width = pixel_math::max_taps(p.resize, p.src.width, n);
-  t.offset.assign(static_cast<size_t>(n) * t.width, 0);
-  t.weight.assign(static_cast<size_t>(n) * t.width, 0.0f);
+void build_column_taps(const PreprocessPlan& p, ColumnTaps& t) {
+  t.method = p.resize;
+  t.src_width = p.src.width;
+  t.n = p.content.width;
+  t.planar = is_yuv(p);
+  const int pixel_step = t.planar ? 1 : 3;
+  t.channel_step = t.planar ? static_cast<size_t>(p.src.width) : 1;
+  const int n = t.n;
+  t.taps = pixel_math::max_taps(p.resize, p.src.width, n);
+  t.offset.assign(static_cast<size_t>(n) * t.taps, 0);
+  t.weight.assign(static_cast<size_t>(n) * t.taps, 0.0f);
+  // Packed rows are gathered 4 bytes a pixel: the last pixel of a row is read by the scalar loop.
+  int safe = 0;
   for (int x = 0; x < n; ++x) {
     const AxisTaps a = pixel_math::resize_taps(p.resize, x, p.src.width, n);
-    for (int k = 0; k < t.width; ++k) {
-      const size_t i = static_cast<size_t>(x) * t.width + k;
+    for (int k = 0; k < t.taps; ++k) {
+      const size_t i = static_cast<size_t>(k) * n + x;
       t.offset[i] = pixel_step * (a.first + std::min(k, a.count - 1));
       t.weight[i] = k < a.count ? pixel_math::tap_weight(a, k) : 0.0f;
     }
+    if (t.planar || a.first + a.count - 1 < p.src.width - 1) safe = x + 1;  // columns are monotone
   }
-  return t;
+  t.vector_columns = safe / 8 * 8;
+}
+
+// Taps of the calling thread's last sizes: a video stream's frames share them.
+const ColumnTaps& column_taps(const PreprocessPlan& p) {
+  thread_local ColumnTaps cached;
+  if (!cached.fits(p) || cached.offset.empty()) build_column_taps(p, cached);
+  return cached;
 }
 
 // Source rows as float pixel values for YUV input (planar B, G, R), converted once per row and kept
@@ -100,8 +141,10 @@ class YuvRowCache {
     convert_pixels(luma, u, v, w, p_.full_range, out, out + w, out + 2 * w);
   }
 
-  PANORAMA_VECTOR_CLONES static void convert_pixels(const uint8_t* __restrict luma, const float* __restrict u, const float* __restrict v,
-                             int w, bool full_range, float* __restrict b, float* __restrict g, float* __restrict r) {
+  // Cloned for AVX2 (picked at load time): the compiler vectorises the conversion 8 wide.
+  PANORAMA_VECTOR_CLONES static void convert_pixels(const uint8_t* __restrict luma, const float* __restrict u,
+                                                    const float* __restrict v, int w, bool full_range,
+                                                    float* __restrict b, float* __restrict g, float* __restrict r) {
     for (int x = 0; x < w; ++x) {
       float bgr[3];
       pixel_math::yuv_to_bgr(luma[x], u[x], v[x], full_range, bgr);
@@ -118,55 +161,20 @@ class YuvRowCache {
   std::vector<float> chroma_;  // U and V of the row, one per pixel
 };
 
-// acc = sum of w_k * row_k over n elements; T is uint8_t (packed source) or float (converted YUV).
+// Column pass of one source row from column `from` on: ch[c][x] = resampled source channel c.
+// T is uint8_t (packed source) or float (converted YUV).
 template <typename T>
-PANORAMA_VECTOR_CLONES void blend_rows(const AxisTaps& ty, const T* const* rows, size_t n, float* __restrict acc) {
-  const T* __restrict r0 = rows[0];
-  const float w0 = ty.w_first;
-  if (ty.count == 1) {
-    for (size_t i = 0; i < n; ++i) acc[i] = static_cast<float>(r0[i]);
-    return;
-  }
-  if (ty.count == 2) {
-    const T* __restrict r1 = rows[1];
-    const float w1 = ty.w_last;
-    for (size_t i = 0; i < n; ++i) acc[i] = w0 * static_cast<float>(r0[i]) + w1 * static_cast<float>(r1[i]);
-    return;
-  }
-  for (size_t i = 0; i < n; ++i) acc[i] = w0 * static_cast<float>(r0[i]);
-  for (int k = 1; k < ty.count; ++k) {
-    const T* __restrict r = rows[k];
-    const float w = pixel_math::tap_weight(ty, k);
-    for (size_t i = 0; i < n; ++i) acc[i] += w * static_cast<float>(r[i]);
-  }
-}
-
-// Horizontal pass: ch[c][x] = resampled source channel c at content column x.
-PANORAMA_VECTOR_CLONES void gather_columns(const ColumnTaps& t, int n, const float* __restrict row, float* __restrict c0,
-                    float* __restrict c1, float* __restrict c2) {
-  const int* off = t.offset.data();
-  const float* w = t.weight.data();
-  const size_t s1 = t.channel_step, s2 = 2 * t.channel_step;
-  if (t.width == 2) {
-    for (int x = 0; x < n; ++x) {
-      const float* a = row + off[2 * x];
-      const float* b = row + off[2 * x + 1];
-      const float wa = w[2 * x], wb = w[2 * x + 1];
-      c0[x] = wa * a[0] + wb * b[0];
-      c1[x] = wa * a[s1] + wb * b[s1];
-      c2[x] = wa * a[s2] + wb * b[s2];
-    }
-    return;
-  }
-  const int k_n = t.width;
-  for (int x = 0; x < n; ++x) {
+void resample_columns(const ColumnTaps& t, const T* __restrict row, int from, float* __restrict c0,
+                      float* __restrict c1, float* __restrict c2) {
+  const size_t s1 = t.channel_step, s2 = 2 * t.channel_step, n = static_cast<size_t>(t.n);
+  for (size_t x = static_cast<size_t>(from); x < n; ++x) {
     float a0 = 0, a1 = 0, a2 = 0;
-    for (int k = 0; k < k_n; ++k) {
-      const float* a = row + off[x * k_n + k];
-      const float wk = w[x * k_n + k];
-      a0 += wk * a[0];
-      a1 += wk * a[s1];
-      a2 += wk * a[s2];
+    for (int k = 0; k < t.taps; ++k) {
+      const T* a = row + t.offset[k * n + x];
+      const float w = t.weight[k * n + x];
+      a0 += w * static_cast<float>(a[0]);
+      a1 += w * static_cast<float>(a[s1]);
+      a2 += w * static_cast<float>(a[s2]);
     }
     c0[x] = a0;
     c1[x] = a1;
@@ -174,17 +182,92 @@ PANORAMA_VECTOR_CLONES void gather_columns(const ColumnTaps& t, int n, const flo
   }
 }
 
-// Normalises n values of one output channel and stores them `step` elements apart.
+#if PANORAMA_X86_AVX2
+// 8 columns at a time: one 4-byte gather per tap reads a packed pixel's three channels.
+PANORAMA_AVX2_TARGET int resample_columns_avx2(const ColumnTaps& t, const uint8_t* row, float* c0, float* c1,
+                                               float* c2) {
+  const __m256i low_byte = _mm256_set1_epi32(0xff);
+  const size_t n = static_cast<size_t>(t.n);
+  const int* base = reinterpret_cast<const int*>(row);
+  for (size_t x = 0; x < static_cast<size_t>(t.vector_columns); x += 8) {
+    __m256 a0 = _mm256_setzero_ps(), a1 = a0, a2 = a0;
+    for (int k = 0; k < t.taps; ++k) {
+      const __m256i idx = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(t.offset.data() + k * n + x));
+      const __m256 w = _mm256_loadu_ps(t.weight.data() + k * n + x);
+      const __m256i px = _mm256_i32gather_epi32(base, idx, 1);
+      a0 = _mm256_fmadd_ps(w, _mm256_cvtepi32_ps(_mm256_and_si256(px, low_byte)), a0);
+      a1 = _mm256_fmadd_ps(w, _mm256_cvtepi32_ps(_mm256_and_si256(_mm256_srli_epi32(px, 8), low_byte)), a1);
+      a2 = _mm256_fmadd_ps(w, _mm256_cvtepi32_ps(_mm256_and_si256(_mm256_srli_epi32(px, 16), low_byte)), a2);
+    }
+    _mm256_storeu_ps(c0 + x, a0);
+    _mm256_storeu_ps(c1 + x, a1);
+    _mm256_storeu_ps(c2 + x, a2);
+  }
+  return t.vector_columns;
+}
+
+// Planar float rows (YUV): three gathers per tap.
+PANORAMA_AVX2_TARGET int resample_columns_avx2(const ColumnTaps& t, const float* row, float* c0, float* c1,
+                                               float* c2) {
+  const size_t n = static_cast<size_t>(t.n), s1 = t.channel_step, s2 = 2 * t.channel_step;
+  for (size_t x = 0; x < static_cast<size_t>(t.vector_columns); x += 8) {
+    __m256 a0 = _mm256_setzero_ps(), a1 = a0, a2 = a0;
+    for (int k = 0; k < t.taps; ++k) {
+      const __m256i idx = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(t.offset.data() + k * n + x));
+      const __m256 w = _mm256_loadu_ps(t.weight.data() + k * n + x);
+      a0 = _mm256_fmadd_ps(w, _mm256_i32gather_ps(row, idx, 4), a0);
+      a1 = _mm256_fmadd_ps(w, _mm256_i32gather_ps(row + s1, idx, 4), a1);
+      a2 = _mm256_fmadd_ps(w, _mm256_i32gather_ps(row + s2, idx, 4), a2);
+    }
+    _mm256_storeu_ps(c0 + x, a0);
+    _mm256_storeu_ps(c1 + x, a1);
+    _mm256_storeu_ps(c2 + x, a2);
+  }
+  return t.vector_columns;
+}
+#endif
+
+// Row pass and store of one output channel: out[x * step] = normalise(sum_k w[k] * rows[k][x]).
 template <typename Out>
-PANORAMA_VECTOR_CLONES void store_channel(const float* __restrict v, int n, float mul, float add, Out* __restrict out, size_t step) {
-  for (int x = 0; x < n; ++x) {
-    const float value = pixel_math::normalise(v[x], mul, add);
+void blend_store(const float* const* rows, const float* w, int count, size_t from, size_t n, float mul, float add,
+                 Out* __restrict out, size_t step) {
+  for (size_t x = from; x < n; ++x) {
+    float v = 0;
+    for (int k = 0; k < count; ++k) v += w[k] * rows[k][x];
+    const float value = pixel_math::normalise(v, mul, add);
     if constexpr (sizeof(Out) == 2)
       out[x * step] = pixel_math::float_to_half_bits(value);
     else
       out[x * step] = value;
   }
 }
+
+#if PANORAMA_X86_AVX2
+// 8 values at a time; float16 through F16C, rounding to nearest even. Strided output (NHWC) goes
+// through a small buffer so that both layouts get bit-identical values.
+template <typename Out>
+PANORAMA_AVX2_TARGET size_t blend_store_avx2(const float* const* rows, const float* w, int count, size_t n, float mul,
+                                             float add, Out* out, size_t step) {
+  const __m256 vmul = _mm256_set1_ps(mul), vadd = _mm256_set1_ps(add);
+  alignas(32) Out staged[8];
+  Out* dst = out;
+  size_t x = 0;
+  for (; x + 8 <= n; x += 8) {
+    __m256 v = _mm256_mul_ps(_mm256_set1_ps(w[0]), _mm256_loadu_ps(rows[0] + x));
+    for (int k = 1; k < count; ++k) v = _mm256_fmadd_ps(_mm256_set1_ps(w[k]), _mm256_loadu_ps(rows[k] + x), v);
+    v = _mm256_fmadd_ps(v, vmul, vadd);
+    if (step != 1) dst = staged;
+    else dst = out + x;
+    if constexpr (sizeof(Out) == 2)
+      _mm_storeu_si128(reinterpret_cast<__m128i*>(dst), _mm256_cvtps_ph(v, _MM_FROUND_TO_NEAREST_INT));
+    else
+      _mm256_storeu_ps(dst, v);
+    if (step != 1)
+      for (size_t i = 0; i < 8; ++i) out[(x + i) * step] = staged[i];
+  }
+  return x;
+}
+#endif
 
 template <typename Out>
 void fill_channel(int n, float value, Out* __restrict out, size_t step) {
@@ -196,16 +279,20 @@ void fill_channel(int n, float value, Out* __restrict out, size_t step) {
   for (int x = 0; x < n; ++x) out[x * step] = v;
 }
 
+// One chunk of output rows. Source rows resampled to the content width are kept in a ring with a
+// slot per tap, so rows shared by neighbouring output rows are resampled once.
 template <typename Out>
 class RowKernel {
  public:
-  RowKernel(const PreprocessPlan& p, const ColumnTaps& cols, Out* out) : p_(p), cols_(cols), out_(out) {
-    acc_.resize(3 * static_cast<size_t>(p.src.width));
-    for (auto& c : channels_) c.resize(static_cast<size_t>(p.content.width));
-    const int row_slots = pixel_math::max_taps(p.resize, p.src.height, p.content.height);
-    float_rows_.resize(static_cast<size_t>(row_slots));
-    byte_rows_.resize(static_cast<size_t>(row_slots));
-    if (is_yuv(p)) yuv_ = std::make_unique<YuvRowCache>(p, row_slots);
+  RowKernel(const PreprocessPlan& p, const ColumnTaps& cols, Out* out, bool avx2)
+      : p_(p), cols_(cols), out_(out), avx2_(avx2) {
+    slots_ = pixel_math::max_taps(p.resize, p.src.height, p.content.height);
+    tags_.assign(static_cast<size_t>(slots_), -1);
+    ring_.resize(static_cast<size_t>(slots_) * 3 * cols.n);
+    resampled_.resize(static_cast<size_t>(slots_));
+    rows_.resize(static_cast<size_t>(slots_));
+    weights_.resize(static_cast<size_t>(slots_));
+    if (is_yuv(p)) yuv_ = std::make_unique<YuvRowCache>(p, slots_);
   }
 
   void run(int oy) {
@@ -215,25 +302,56 @@ class RowKernel {
       return;
     }
     const AxisTaps ty = pixel_math::resize_taps(p_.resize, cy, p_.src.height, p_.content.height);
-    const size_t n = acc_.size();
-    if (yuv_) {
-      for (int k = 0; k < ty.count; ++k) float_rows_[k] = yuv_->row(ty.first + k);
-      blend_rows(ty, float_rows_.data(), n, acc_.data());
-    } else {
-      for (int k = 0; k < ty.count; ++k)
-        byte_rows_[k] = p_.src.planes[0] + static_cast<size_t>(ty.first + k) * p_.src.strides[0];
-      blend_rows(ty, byte_rows_.data(), n, acc_.data());
+    const int count = ty.count;
+    for (int k = 0; k < count; ++k) {
+      resampled_[k] = resampled_row(ty.first + k);
+      weights_[k] = pixel_math::tap_weight(ty, k);
     }
     const int w = p_.content.width;
-    gather_columns(cols_, w, acc_.data(), channels_[0].data(), channels_[1].data(), channels_[2].data());
     for (int c = 0; c < 3; ++c) {
+      const size_t channel = static_cast<size_t>(p_.channel_source[c]) * w;
+      for (int k = 0; k < count; ++k) rows_[k] = resampled_[k] + channel;
       fill(oy, c, 0, p_.content.x, pad(c));
-      store_channel(channels_[p_.channel_source[c]].data(), w, p_.mul[c], p_.add[c], at(oy, c, p_.content.x), step());
+      store(rows_.data(), weights_.data(), count, static_cast<size_t>(w), c, at(oy, c, p_.content.x));
       fill(oy, c, p_.content.x + w, p_.out_width - p_.content.x - w, pad(c));
     }
   }
 
  private:
+  void store(const float* const* rows, const float* weights, int count, size_t n, int c, Out* out) {
+    size_t done = 0;
+#if PANORAMA_X86_AVX2
+    if (avx2_) done = blend_store_avx2(rows, weights, count, n, p_.mul[c], p_.add[c], out, step());
+#endif
+    blend_store(rows, weights, count, done, n, p_.mul[c], p_.add[c], out, step());
+  }
+
+  // Source row y resampled to the content width: planar, channel c at c * n.
+  const float* resampled_row(int y) {
+    const int slot = y % slots_;
+    float* dst = ring_.data() + static_cast<size_t>(slot) * 3 * cols_.n;
+    if (tags_[slot] == y) return dst;
+    tags_[slot] = y;
+    float* c1 = dst + cols_.n;
+    float* c2 = c1 + cols_.n;
+    if (yuv_) {
+      const float* row = yuv_->row(y);
+      int from = 0;
+#if PANORAMA_X86_AVX2
+      if (avx2_) from = resample_columns_avx2(cols_, row, dst, c1, c2);
+#endif
+      resample_columns(cols_, row, from, dst, c1, c2);
+    } else {
+      const uint8_t* row = p_.src.planes[0] + static_cast<size_t>(y) * p_.src.strides[0];
+      int from = 0;
+#if PANORAMA_X86_AVX2
+      if (avx2_) from = resample_columns_avx2(cols_, row, dst, c1, c2);
+#endif
+      resample_columns(cols_, row, from, dst, c1, c2);
+    }
+    return dst;
+  }
+
   float pad(int c) const { return pixel_math::normalise(p_.pad_value, p_.mul[c], p_.add[c]); }
   size_t step() const { return p_.layout == TensorLayout::NCHW ? 1 : 3; }
   Out* at(int oy, int c, int ox) const { return out_ + pixel_math::output_index(p_, ox, oy, c); }
@@ -244,21 +362,24 @@ class RowKernel {
   const PreprocessPlan& p_;
   const ColumnTaps& cols_;
   Out* out_;
-  std::vector<float> acc_;
-  std::vector<float> channels_[3];
-  std::vector<const float*> float_rows_;   // this row's source rows (YUV, converted)
-  std::vector<const uint8_t*> byte_rows_;  // this row's source rows (packed)
+  bool avx2_;
+  int slots_ = 0;
+  std::vector<int> tags_;     // source row held by each ring slot
+  std::vector<float> ring_;   // slots x 3 x content width
+  std::vector<const float*> resampled_, rows_;  // this output row's resampled source rows, one channel of them
+  std::vector<float> weights_;
   std::unique_ptr<YuvRowCache> yuv_;
 };
 
 template <typename Out>
 void run_rows(const PreprocessPlan& p, Out* out, int threads) {
-  const ColumnTaps cols = column_taps(p);
+  const ColumnTaps& cols = column_taps(p);
+  const bool avx2 = cpu_has_avx2();
   // Small outputs are not worth waking workers for: at least 16 rows per thread.
   const int useful = std::max(1, p.out_height / 16);
   const int t = std::min(threads <= 0 ? default_cpu_threads() : threads, useful);
   parallel_for(static_cast<size_t>(p.out_height), t, [&](size_t begin, size_t end) {
-    RowKernel<Out> kernel(p, cols, out);
+    RowKernel<Out> kernel(p, cols, out, avx2);
     for (size_t y = begin; y < end; ++y) kernel.run(static_cast<int>(y));
   });
 }

@@ -56,6 +56,7 @@ struct ColumnTaps {
   int taps = 0;              // taps per column
   size_t channel_step = 1;   // elements between channels of one pixel in a source row
   int vector_columns = 0;    // leading columns (a multiple of 8) the 8-wide gathers may read
+  int pair_columns = 0;      // two taps, packed: leading columns (a multiple of 8) whose 8 bytes from the tap lie in the row
   std::vector<int> offset;   // element offset of the tap's pixel
   std::vector<float> weight;
 
@@ -76,7 +77,7 @@ void build_column_taps(const PreprocessPlan& p, ColumnTaps& t) {
   t.offset.assign(static_cast<size_t>(n) * t.taps, 0);
   t.weight.assign(static_cast<size_t>(n) * t.taps, 0.0f);
   // Packed rows are gathered 4 bytes a pixel: the last pixel of a row is read by the scalar loop.
-  int safe = 0;
+  int safe = 0, pair_safe = 0;
   for (int x = 0; x < n; ++x) {
     const AxisTaps a = pixel_math::resize_taps(p.resize, x, p.src.width, n);
     for (int k = 0; k < t.taps; ++k) {
@@ -85,8 +86,10 @@ void build_column_taps(const PreprocessPlan& p, ColumnTaps& t) {
       t.weight[i] = k < a.count ? pixel_math::tap_weight(a, k) : 0.0f;
     }
     if (t.planar || a.first + a.count - 1 < p.src.width - 1) safe = x + 1;  // columns are monotone
+    if (!t.planar && t.taps == 2 && a.first + 3 <= p.src.width) pair_safe = x + 1;
   }
   t.vector_columns = safe / 8 * 8;
+  t.pair_columns = pair_safe / 8 * 8;
 }
 
 // Taps of the calling thread's last sizes: a video stream's frames share them.
@@ -204,6 +207,39 @@ PANORAMA_AVX2_TARGET int resample_columns_avx2(const ColumnTaps& t, const uint8_
     _mm256_storeu_ps(c2 + x, a2);
   }
   return t.vector_columns;
+}
+
+// Two neighbouring taps (bilinear), packed: one 8-byte load per column holds both taps' three
+// channels (gathers are slow on some CPUs, AMD Zen among them). Per 128-bit lane, A holds columns
+// (0, 1 | 4, 5) and B (2, 3 | 6, 7) of the 8, so that unpacking their shuffled halves gives columns
+// 0..7 in order.
+PANORAMA_AVX2_TARGET int resample_pairs_avx2(const ColumnTaps& t, const uint8_t* row, float* c0, float* c1,
+                                             float* c2) {
+  __m256i channel[3];  // per lane: dwords (column a tap 0, column b tap 0, a tap 1, b tap 1), bytes zero-extended
+  for (int c = 0; c < 3; ++c) {
+    alignas(32) int8_t m[32];
+    const int8_t source[4] = {static_cast<int8_t>(c), static_cast<int8_t>(8 + c), static_cast<int8_t>(3 + c),
+                              static_cast<int8_t>(11 + c)};
+    for (int i = 0; i < 32; ++i) m[i] = i % 4 == 0 ? source[(i % 16) / 4] : static_cast<int8_t>(-128);
+    channel[c] = _mm256_load_si256(reinterpret_cast<const __m256i*>(m));
+  }
+  const size_t n = static_cast<size_t>(t.n);
+  const int* off = t.offset.data();
+  float* out[3] = {c0, c1, c2};
+  auto bytes = [&](size_t x) { return _mm_loadl_epi64(reinterpret_cast<const __m128i*>(row + off[x])); };
+  auto pair = [&](size_t a, size_t b) { return _mm_unpacklo_epi64(bytes(a), bytes(b)); };
+  for (size_t x = 0; x < static_cast<size_t>(t.pair_columns); x += 8) {
+    const __m256i a = _mm256_inserti128_si256(_mm256_castsi128_si256(pair(x, x + 1)), pair(x + 4, x + 5), 1);
+    const __m256i b = _mm256_inserti128_si256(_mm256_castsi128_si256(pair(x + 2, x + 3)), pair(x + 6, x + 7), 1);
+    const __m256 w0 = _mm256_loadu_ps(t.weight.data() + x), w1 = _mm256_loadu_ps(t.weight.data() + n + x);
+    for (int c = 0; c < 3; ++c) {
+      const __m256i sa = _mm256_shuffle_epi8(a, channel[c]), sb = _mm256_shuffle_epi8(b, channel[c]);
+      const __m256 tap0 = _mm256_cvtepi32_ps(_mm256_unpacklo_epi64(sa, sb));
+      const __m256 tap1 = _mm256_cvtepi32_ps(_mm256_unpackhi_epi64(sa, sb));
+      _mm256_storeu_ps(out[c] + x, _mm256_fmadd_ps(w1, tap1, _mm256_mul_ps(w0, tap0)));
+    }
+  }
+  return t.pair_columns;
 }
 
 // Planar float rows (YUV): three gathers per tap.
@@ -345,7 +381,10 @@ class RowKernel {
       const uint8_t* row = p_.src.planes[0] + static_cast<size_t>(y) * p_.src.strides[0];
       int from = 0;
 #if PANORAMA_X86_AVX2
-      if (avx2_) from = resample_columns_avx2(cols_, row, dst, c1, c2);
+      if (avx2_ && cols_.pair_columns > 0)
+        from = resample_pairs_avx2(cols_, row, dst, c1, c2);
+      else if (avx2_)
+        from = resample_columns_avx2(cols_, row, dst, c1, c2);
 #endif
       resample_columns(cols_, row, from, dst, c1, c2);
     }

@@ -56,7 +56,7 @@ struct ColumnTaps {
   int taps = 0;              // taps per column
   size_t channel_step = 1;   // elements between channels of one pixel in a source row
   int vector_columns = 0;    // leading columns (a multiple of 8) the 8-wide gathers may read
-  int pair_columns = 0;      // two taps, packed: leading columns (a multiple of 8) whose 8 bytes from the tap lie in the row
+  int pair_columns = 0;      // two taps: leading columns (a multiple of 8) read 8 bytes (packed) or 2 floats at a time
   std::vector<int> offset;   // element offset of the tap's pixel
   std::vector<float> weight;
 
@@ -86,7 +86,7 @@ void build_column_taps(const PreprocessPlan& p, ColumnTaps& t) {
       t.weight[i] = k < a.count ? pixel_math::tap_weight(a, k) : 0.0f;
     }
     if (t.planar || a.first + a.count - 1 < p.src.width - 1) safe = x + 1;  // columns are monotone
-    if (!t.planar && t.taps == 2 && a.first + 3 <= p.src.width) pair_safe = x + 1;
+    if (t.taps == 2 && (t.planar || a.first + 3 <= p.src.width)) pair_safe = x + 1;
   }
   t.vector_columns = safe / 8 * 8;
   t.pair_columns = pair_safe / 8 * 8;
@@ -107,7 +107,7 @@ class YuvRowCache {
       : p_(p),
         slots_(slots),
         tags_(slots, -1),
-        rows_(static_cast<size_t>(slots) * 3 * p.src.width),
+        rows_(static_cast<size_t>(slots) * 3 * p.src.width + 1),  // + 1: see resample_pairs_avx2
         chroma_(2 * static_cast<size_t>(p.src.width)) {}
 
   const float* row(int y) {
@@ -236,6 +236,29 @@ PANORAMA_AVX2_TARGET int resample_pairs_avx2(const ColumnTaps& t, const uint8_t*
       const __m256i sa = _mm256_shuffle_epi8(a, channel[c]), sb = _mm256_shuffle_epi8(b, channel[c]);
       const __m256 tap0 = _mm256_cvtepi32_ps(_mm256_unpacklo_epi64(sa, sb));
       const __m256 tap1 = _mm256_cvtepi32_ps(_mm256_unpackhi_epi64(sa, sb));
+      _mm256_storeu_ps(out[c] + x, _mm256_fmadd_ps(w1, tap1, _mm256_mul_ps(w0, tap0)));
+    }
+  }
+  return t.pair_columns;
+}
+
+// The same for planar float rows (YUV): two floats a load, split into taps by shuffles. A column at the
+// right border reads one float past its plane (weight 0): the row buffers have a float to spare.
+PANORAMA_AVX2_TARGET int resample_pairs_avx2(const ColumnTaps& t, const float* row, float* c0, float* c1,
+                                             float* c2) {
+  const size_t n = static_cast<size_t>(t.n);
+  const int* off = t.offset.data();
+  float* out[3] = {c0, c1, c2};
+  for (size_t x = 0; x < static_cast<size_t>(t.pair_columns); x += 8) {
+    const __m256 w0 = _mm256_loadu_ps(t.weight.data() + x), w1 = _mm256_loadu_ps(t.weight.data() + n + x);
+    for (int c = 0; c < 3; ++c) {
+      const float* plane = row + c * t.channel_step;
+      auto floats = [&](size_t i) { return _mm_castsi128_ps(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(plane + off[i]))); };
+      auto pair = [&](size_t i, size_t j) { return _mm_movelh_ps(floats(i), floats(j)); };
+      const __m256 a = _mm256_insertf128_ps(_mm256_castps128_ps256(pair(x, x + 1)), pair(x + 4, x + 5), 1);
+      const __m256 b = _mm256_insertf128_ps(_mm256_castps128_ps256(pair(x + 2, x + 3)), pair(x + 6, x + 7), 1);
+      const __m256 tap0 = _mm256_shuffle_ps(a, b, _MM_SHUFFLE(2, 0, 2, 0));
+      const __m256 tap1 = _mm256_shuffle_ps(a, b, _MM_SHUFFLE(3, 1, 3, 1));
       _mm256_storeu_ps(out[c] + x, _mm256_fmadd_ps(w1, tap1, _mm256_mul_ps(w0, tap0)));
     }
   }
@@ -374,7 +397,10 @@ class RowKernel {
       const float* row = yuv_->row(y);
       int from = 0;
 #if PANORAMA_X86_AVX2
-      if (avx2_) from = resample_columns_avx2(cols_, row, dst, c1, c2);
+      if (avx2_ && cols_.pair_columns > 0)
+        from = resample_pairs_avx2(cols_, row, dst, c1, c2);
+      else if (avx2_)
+        from = resample_columns_avx2(cols_, row, dst, c1, c2);
 #endif
       resample_columns(cols_, row, from, dst, c1, c2);
     } else {

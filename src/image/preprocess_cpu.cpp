@@ -20,7 +20,8 @@
 #define PANORAMA_X86_AVX2 0
 #endif
 #if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
-#define PANORAMA_VECTOR_CLONES __attribute__((target_clones("arch=haswell", "default")))
+// x86-64-v3 = AVX2/FMA/F16C by feature (arch=haswell would dispatch by CPU model and skip AMD).
+#define PANORAMA_VECTOR_CLONES __attribute__((target_clones("arch=x86-64-v3", "default")))
 #else
 #define PANORAMA_VECTOR_CLONES
 #endif

@@ -83,8 +83,8 @@ def run(quick: bool = False) -> Result:
         streams = f"{n} stream{'s' if n > 1 else ''}"
         result.notes.append(goal_line(f"busy time per frame and stream, {streams}", busy, GOAL_US, unit=" us",
                                       higher_is_better=False))
-        result.notes.append(f"rate difference per frame and stream, {streams}: {difference:.3g} us "
-                            "(negative: the runtime outran the bare loop, see bench_overhead.py)")
+        why = " (negative: the runtime outran the bare loop, see bench_overhead.py)" if difference < 0 else ""
+        result.notes.append(f"rate difference per frame and stream, {streams}: {difference:.3g} us{why}")
     return result
 
 

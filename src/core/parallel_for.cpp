@@ -15,6 +15,9 @@ namespace panorama {
 namespace {
 
 constexpr int kMaxThreads = 64;
+// Chunks per thread: a worker that wakes late (the machine is busy, or waking takes tens of
+// microseconds) leaves its later chunks to the threads already running instead of holding the call.
+constexpr size_t kChunksPerThread = 4;
 
 // One parallel_for call: chunks are claimed by index, by the caller and by any worker that picks
 // the job up, so nobody waits for a particular thread.
@@ -104,16 +107,15 @@ void parallel_for(size_t count, int threads, const std::function<void(size_t, si
   if (count == 0) return;
   if (threads <= 0) threads = default_cpu_threads();
   threads = std::min(threads, kMaxThreads);
-  const size_t chunks = std::min(count, static_cast<size_t>(threads));
-  if (chunks <= 1) {
+  if (threads == 1 || count == 1) {
     fn(0, count);
     return;
   }
   auto job = std::make_shared<Job>();
   job->fn = &fn;
   job->count = count;
-  job->chunks = chunks;
-  Pool::instance().run(job, static_cast<int>(chunks) - 1);
+  job->chunks = std::min(count, static_cast<size_t>(threads) * kChunksPerThread);
+  Pool::instance().run(job, static_cast<int>(std::min(job->chunks, static_cast<size_t>(threads))) - 1);
   if (job->error) std::rethrow_exception(job->error);
 }
 

@@ -1,9 +1,10 @@
 #pragma once
 // parallel_for: runs fn over [0, count) split into contiguous chunks (up to 4 a thread, each claimed
-// by whichever thread is free first) on a process-wide pool of persistent worker threads. Idle workers block on a condition variable (they never spin: the
-// machines are shared with decoders and ONNX Runtime). The caller runs chunks too, so a call
-// finishes even when every worker is busy with another caller's work. Safe to call from many threads
-// at once. threads = 1 (or count <= 1) runs inline on the caller, with no pool at all.
+// by whichever thread is free first) on a process-wide pool of persistent worker threads. Idle
+// workers block on a condition variable (they never spin: the machines are shared with decoders and
+// ONNX Runtime). The caller runs chunks too, so a call finishes even when every worker is busy with
+// another caller's work. Safe to call from many threads at once. threads = 1 (or count <= 1) runs
+// inline on the caller, with no pool at all.
 #include <cstddef>
 #include <functional>
 

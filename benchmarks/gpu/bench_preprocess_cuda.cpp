@@ -2,12 +2,15 @@
 // its share of the device-to-device copy bandwidth measured in the same run (bytes: the whole source
 // frame read + the tensor written), the host<->device copies made inside the timed loops (0 expected:
 // frames and tensors stay on the device), and the largest GPU-vs-CPU difference of each kernel.
+// Launch variants (block shapes, the first per-pixel-taps version, yuv_to_bgr pixels per thread) are
+// timed side by side in the same run, so one GPU run says which is best.
 #include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <exception>
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "bench_common.hpp"
@@ -37,10 +40,11 @@ size_t frame_bytes(PixelFormat f) {
 }
 
 // max |gpu - cpu| of preprocess on one frame.
-double preprocess_diff(const HostImage& host, const DeviceImage& dev, const PreprocessParams& p, const CudaStream& s) {
+double preprocess_diff(const HostImage& host, const DeviceImage& dev, const PreprocessParams& p, const CudaStream& s,
+                       const PreprocessCudaLaunch& launch = {}) {
   const size_t bytes = preprocess_output_bytes(p);
   DeviceBuffer out(bytes);
-  preprocess_cuda(&dev.view, 1, p, out.data(), bytes, s.get());
+  preprocess_cuda(&dev.view, 1, p, out.data(), bytes, s.get(), launch);
   std::vector<float> gpu(bytes / 4), cpu(bytes / 4);
   copy_device_to_host(gpu.data(), out.data(), bytes, s.get());
   s.synchronize();
@@ -60,16 +64,60 @@ double cpu_frames_per_s(const HostImage& host, const PreprocessParams& p) {
 }
 
 // max |gpu - cpu| of yuv_to_bgr on one frame, and its ms per frame.
-void yuv_to_bgr_figures(const HostImage& host, const DeviceImage& dev, const CudaStream& s, int* diff, double* ms) {
+void yuv_to_bgr_figures(const HostImage& host, const DeviceImage& dev, const CudaStream& s, int pixels_per_thread,
+                        int* diff, double* ms) {
   const size_t stride = static_cast<size_t>(kWidth) * 3, bytes = stride * kHeight;
   DeviceBuffer out(bytes);
-  *ms = bench::ms_per_call(s, 200, [&] { yuv_to_bgr_cuda(dev.view, false, out.as<uint8_t>(), stride, s.get()); });
+  *ms = bench::ms_per_call(
+      s, 200, [&] { yuv_to_bgr_cuda(dev.view, false, out.as<uint8_t>(), stride, s.get(), pixels_per_thread); });
   std::vector<uint8_t> gpu(bytes), cpu(bytes);
   copy_device_to_host(gpu.data(), out.data(), bytes, s.get());
   s.synchronize();
   yuv_to_bgr_cpu(host.view(), false, cpu.data(), stride);
   *diff = 0;
   for (size_t i = 0; i < bytes; ++i) *diff = std::max(*diff, std::abs(gpu[i] - cpu[i]));
+}
+
+// The launch shapes compared side by side; the first row is preprocess_cuda's default.
+std::vector<std::pair<std::string, PreprocessCudaLaunch>> launch_variants() {
+  std::vector<std::pair<std::string, PreprocessCudaLaunch>> v;
+  const PreprocessCudaLaunch d;
+  v.emplace_back("default: tiled " + std::to_string(d.block_width) + "x" + std::to_string(d.block_height) + " rows " +
+                     std::to_string(d.rows_per_thread),
+                 d);
+  const int shapes[][3] = {{32, 8, 1}, {32, 8, 4}, {32, 4, 4}, {64, 4, 1}, {64, 4, 2}, {64, 4, 4}, {128, 2, 4}, {128, 4, 2}};
+  for (const auto& s : shapes) {
+    if (s[0] == d.block_width && s[1] == d.block_height && s[2] == d.rows_per_thread) continue;
+    PreprocessCudaLaunch l;
+    l.block_width = s[0], l.block_height = s[1], l.rows_per_thread = s[2];
+    v.emplace_back("tiled " + std::to_string(s[0]) + "x" + std::to_string(s[1]) + " rows " + std::to_string(s[2]), l);
+  }
+  PreprocessCudaLaunch first;
+  first.per_pixel_taps = true;
+  v.emplace_back("first version: per-pixel taps 32x8", first);
+  return v;
+}
+
+// Frames of one format, on the host (for the CPU oracle) and on the device.
+struct Frames {
+  std::vector<HostImage> hosts;
+  std::vector<std::unique_ptr<DeviceImage>> devs;
+  std::vector<ImageView> views;
+};
+
+Frames make_frames(PixelFormat format, const CudaStream& stream) {
+  Frames f;
+  for (int i = 0; i < kMaxBatch; ++i) {
+    f.hosts.push_back(make_image(format, kWidth, kHeight, i + 1));
+    f.devs.push_back(std::make_unique<DeviceImage>(f.hosts.back(), stream.get()));
+    f.views.push_back(f.devs.back()->view);
+  }
+  return f;
+}
+
+// Share of the D2D copy bandwidth of frames/s of `format` frames.
+double share_of_d2d(PixelFormat format, double fps, size_t item_bytes, double d2d) {
+  return 100.0 * fps * static_cast<double>(frame_bytes(format) + item_bytes) / d2d;
 }
 
 int run() {
@@ -88,27 +136,26 @@ int run() {
   const PreprocessParams params = model_input();
   const size_t item_bytes = preprocess_output_bytes(params);
   DeviceBuffer out(item_bytes * kMaxBatch);
+  const auto ms_per_batch = [&](const Frames& f, int batch, const PreprocessCudaLaunch& launch) {
+    return bench::ms_per_call(stream, batch == 1 ? 500 : 200, [&] {
+      preprocess_cuda(f.views.data(), batch, params, out.data(), out.size(), stream.get(), launch);
+    });
+  };
   std::printf("bytes per frame: the whole source frame read + the tensor written\n\n");
   std::printf("| preprocess 1080p -> 512x512 fp32 NCHW | batch | frames/s | ms/batch | GB/s | share of D2D copy |\n");
   std::printf("|---|---|---|---|---|---|\n");
+  const PixelFormat formats[] = {PixelFormat::BGR, PixelFormat::NV12};
+  std::vector<Frames> frames;
+  for (PixelFormat format : formats) frames.push_back(make_frames(format, stream));
   std::vector<std::pair<std::string, double>> diffs;
   std::vector<std::pair<std::string, double>> cpu_fps;
   uint64_t hot_path_copies = 0;
-  for (PixelFormat format : {PixelFormat::BGR, PixelFormat::NV12}) {
+  for (size_t fi = 0; fi < frames.size(); ++fi) {
+    const PixelFormat format = formats[fi];
     const char* name = format == PixelFormat::NV12 ? "NV12" : "BGR";
-    std::vector<HostImage> hosts;
-    std::vector<std::unique_ptr<DeviceImage>> devs;
-    std::vector<ImageView> views;
-    for (int i = 0; i < kMaxBatch; ++i) {
-      hosts.push_back(make_image(format, kWidth, kHeight, i + 1));
-      devs.push_back(std::make_unique<DeviceImage>(hosts.back(), stream.get()));
-      views.push_back(devs.back()->view);
-    }
     for (int batch : {1, kMaxBatch}) {
       reset_host_device_copy_counts();
-      const double ms = bench::ms_per_call(stream, batch == 1 ? 500 : 200, [&] {
-        preprocess_cuda(views.data(), batch, params, out.data(), out.size(), stream.get());
-      });
+      const double ms = ms_per_batch(frames[fi], batch, {});
       const HostDeviceCopyCounts c = host_device_copy_counts();
       hot_path_copies += c.host_to_device + c.device_to_host;
       const double fps = batch / (ms * 1e-3);
@@ -117,17 +164,43 @@ int run() {
                   100.0 * bytes_per_s / d2d);
     }
     diffs.emplace_back(std::string("preprocess ") + name + " (float32)",
-                       preprocess_diff(hosts[0], *devs[0], params, stream));
-    cpu_fps.emplace_back(name, cpu_frames_per_s(hosts[0], params));
-    if (format == PixelFormat::NV12) {
-      int diff = 0;
-      double ms = 0;
-      yuv_to_bgr_figures(hosts[0], *devs[0], stream, &diff, &ms);
-      const double bytes_per_s = (frame_bytes(PixelFormat::NV12) + frame_bytes(PixelFormat::BGR)) / (ms * 1e-3);
-      std::printf("\nyuv_to_bgr_cuda NV12 -> BGR 1080p: %.0f frames/s, %.0f GB/s, %.0f%% of D2D copy\n", 1e3 / ms,
-                  bytes_per_s / 1e9, 100.0 * bytes_per_s / d2d);
-      diffs.emplace_back("yuv_to_bgr NV12 (uint8)", diff);
-    }
+                       preprocess_diff(frames[fi].hosts[0], *frames[fi].devs[0], params, stream));
+    cpu_fps.emplace_back(name, cpu_frames_per_s(frames[fi].hosts[0], params));
+  }
+
+  // Host side of one call (checks, plans, launch) without waiting for the GPU: when it exceeds the
+  // kernel time, batch 1 measures the host, not the kernel.
+  const int calls = 500;
+  const auto host_start = std::chrono::steady_clock::now();
+  for (int i = 0; i < calls; ++i)
+    preprocess_cuda(frames[0].views.data(), 1, params, out.data(), out.size(), stream.get());
+  const double host_us = 1e6 * std::chrono::duration<double>(std::chrono::steady_clock::now() - host_start).count() / calls;
+  stream.synchronize();
+  std::printf("\nhost time of one preprocess_cuda call (batch 1 BGR: checks + launch, not waiting): %.1f us\n", host_us);
+
+  std::printf("\n| launch variant (share of D2D copy) | BGR 1 | BGR 8 | NV12 1 | NV12 8 | max abs GPU - CPU BGR, NV12 |\n");
+  std::printf("|---|---|---|---|---|---|\n");
+  for (const auto& [label, launch] : launch_variants()) {
+    std::printf("| %s |", label.c_str());
+    for (size_t fi = 0; fi < frames.size(); ++fi)
+      for (int batch : {1, kMaxBatch}) {
+        const double fps = batch / (ms_per_batch(frames[fi], batch, launch) * 1e-3);
+        std::printf(" %.0f%% |", share_of_d2d(formats[fi], fps, item_bytes, d2d));
+      }
+    std::printf(" %.3g, %.3g |\n", preprocess_diff(frames[0].hosts[0], *frames[0].devs[0], params, stream, launch),
+                preprocess_diff(frames[1].hosts[0], *frames[1].devs[0], params, stream, launch));
+  }
+
+  std::printf("\n");
+  for (int pixels_per_thread : {4, 1}) {
+    int diff = 0;
+    double ms = 0;
+    yuv_to_bgr_figures(frames[1].hosts[0], *frames[1].devs[0], stream, pixels_per_thread, &diff, &ms);
+    const double bytes_per_s = (frame_bytes(PixelFormat::NV12) + frame_bytes(PixelFormat::BGR)) / (ms * 1e-3);
+    std::printf("yuv_to_bgr_cuda NV12 -> BGR 1080p, %d pixel(s) a thread%s: %.0f frames/s, %.0f GB/s, %.0f%% of D2D copy\n",
+                pixels_per_thread, pixels_per_thread == 4 ? " (default)" : " (first version)", 1e3 / ms,
+                bytes_per_s / 1e9, 100.0 * bytes_per_s / d2d);
+    diffs.emplace_back("yuv_to_bgr NV12 (uint8), " + std::to_string(pixels_per_thread) + " pixel(s) a thread", diff);
   }
   for (const auto& [name, fps] : cpu_fps)
     std::printf("preprocess_cpu %s 1080p on this host (default threads): %.0f frames/s\n", name.c_str(), fps);

@@ -6,10 +6,12 @@
 namespace panorama {
 
 std::vector<ResizeTransform> preprocess_cuda(const ImageView*, size_t, const PreprocessParams&, void*, size_t,
-                                             CudaStreamHandle) {
+                                             CudaStreamHandle, const PreprocessCudaLaunch&) {
   throw_no_cuda("preprocess_cuda");
 }
 
-void yuv_to_bgr_cuda(const ImageView&, bool, uint8_t*, size_t, CudaStreamHandle) { throw_no_cuda("yuv_to_bgr_cuda"); }
+void yuv_to_bgr_cuda(const ImageView&, bool, uint8_t*, size_t, CudaStreamHandle, int) {
+  throw_no_cuda("yuv_to_bgr_cuda");
+}
 
 }  // namespace panorama

@@ -40,7 +40,8 @@ float worst_relative_diff(const std::vector<uint8_t>& gpu, const std::vector<uin
 }
 
 // Runs a batch on the GPU and each item on the CPU; returns the worst relative difference.
-float compare(const std::vector<HostImage>& images, const PreprocessParams& params) {
+float compare(const std::vector<HostImage>& images, const PreprocessParams& params,
+              const PreprocessCudaLaunch& launch = {}) {
   CudaStream stream;
   std::vector<std::unique_ptr<DeviceImage>> on_device;
   std::vector<ImageView> views;
@@ -50,7 +51,8 @@ float compare(const std::vector<HostImage>& images, const PreprocessParams& para
   }
   const size_t item = preprocess_output_bytes(params);
   DeviceBuffer out(item * images.size());
-  const auto transforms = preprocess_cuda(views.data(), views.size(), params, out.data(), out.size(), stream.get());
+  const auto transforms =
+      preprocess_cuda(views.data(), views.size(), params, out.data(), out.size(), stream.get(), launch);
   std::vector<uint8_t> gpu(out.size()), cpu(out.size());
   copy_device_to_host(gpu.data(), out.data(), out.size(), stream.get());
   stream.synchronize();
@@ -129,6 +131,50 @@ TEST(PreprocessCuda, BatchLargerThanOneLaunch) {
   std::vector<HostImage> images;
   for (int i = 0; i < 19; ++i) images.push_back(make_image(i % 2 ? PixelFormat::NV12 : PixelFormat::BGR, 352, 288, 10 + i));
   EXPECT_LE(compare(images, model_input(128, 96)), 1e-4f);
+}
+
+TEST(PreprocessCuda, EveryLaunchShapeMatchesCpu) {
+  PANORAMA_REQUIRE_GPU();
+  // Output sizes that no tile divides, letterbox padding on both sides, area with 3..4 taps an axis.
+  const std::vector<HostImage> images = {make_image(PixelFormat::NV12, 1280, 720, 30),
+                                         make_image(PixelFormat::BGR, 333, 500, 31)};
+  PreprocessParams area = model_input(301, 203);
+  area.resize = ResizeMethod::Area;
+  area.letterbox = true;
+  area.pad_value = 114.0f;
+  const int shapes[][3] = {{32, 8, 1}, {32, 8, 2}, {64, 4, 4}, {128, 2, 3}, {32, 1, 16}, {1024, 1, 1}};
+  for (const auto& s : shapes) {
+    PreprocessCudaLaunch l;
+    l.block_width = s[0], l.block_height = s[1], l.rows_per_thread = s[2];
+    const std::string label = std::to_string(s[0]) + "x" + std::to_string(s[1]) + " rows " + std::to_string(s[2]);
+    EXPECT_LE(compare(images, model_input(301, 203), l), 1e-4f) << label;
+    EXPECT_LE(compare(images, area, l), 1e-4f) << label << " area letterbox";
+  }
+  PreprocessCudaLaunch first;
+  first.per_pixel_taps = true;
+  EXPECT_LE(compare(images, area, first), 1e-4f) << "per-pixel taps";
+}
+
+TEST(PreprocessCuda, RejectsABadLaunchShapeNamingTheField) {
+  PANORAMA_REQUIRE_GPU();
+  const std::vector<HostImage> images = {make_image(PixelFormat::BGR, 64, 48, 32)};
+  PreprocessCudaLaunch l;
+  l.block_width = 48;
+  try {
+    compare(images, model_input(32, 32), l);
+    FAIL() << "block_width 48 accepted";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ErrorCode::InvalidArgument);
+    EXPECT_NE(std::string(e.what()).find("launch.block_width"), std::string::npos) << e.what();
+  }
+  l.block_width = 64;
+  l.block_height = 32;
+  try {
+    compare(images, model_input(32, 32), l);
+    FAIL() << "2048 threads a block accepted";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("launch.block_height"), std::string::npos) << e.what();
+  }
 }
 
 TEST(PreprocessCuda, RejectsHostMemoryAndShortOutputNamingTheField) {

@@ -4,9 +4,10 @@
 // source rows' resampled values, normalises and writes each output channel (contiguous in NCHW)
 // in one loop. Column taps depend only on sizes: they are cached per calling thread.
 //
-// On x86-64 CPUs with AVX2/FMA/F16C (checked at run time) the column pass gathers 8 columns at a
-// time and the store converts to float16 with F16C (round to nearest even, as numpy); other CPUs
-// (and aarch64) run the portable loops, which the compiler vectorises where it can.
+// On x86-64 CPUs with AVX2/FMA/F16C (checked at run time) the column pass works 8 columns at a time
+// (two-tap resizes with one 8-byte load per column, wider area taps with gathers) and the store
+// converts to float16 with F16C (round to nearest even, as numpy); other CPUs (and aarch64) run the
+// portable loops, which the compiler vectorises where it can.
 #include <algorithm>
 #include <cstdint>
 #include <memory>
@@ -125,13 +126,21 @@ class YuvRowCache {
   void convert(int y, float* out) {
     const ImageView& s = p_.src;
     const uint8_t* luma = s.planes[0] + static_cast<size_t>(y) * s.strides[0];
-    const size_t cy = static_cast<size_t>(y / 2);
-    const uint8_t* c1 = s.planes[1] + cy * s.strides[1];
+    const int w = s.width;
+    if (chroma_row_ != y / 2) expand_chroma(y / 2);  // two luma rows share a chroma row
+    const float* u = chroma_.data();
+    convert_pixels(luma, u, u + w, w, p_.full_range, out, out + w, out + 2 * w);
+  }
+
+  // U and V of chroma row cy, one per luma pixel.
+  void expand_chroma(int cy) {
+    const ImageView& s = p_.src;
+    const uint8_t* c1 = s.planes[1] + static_cast<size_t>(cy) * s.strides[1];
     const int w = s.width;
     float* __restrict u = chroma_.data();
     float* __restrict v = u + w;
     if (s.format == PixelFormat::I420) {
-      const uint8_t* c2 = s.planes[2] + cy * s.strides[2];
+      const uint8_t* c2 = s.planes[2] + static_cast<size_t>(cy) * s.strides[2];
       for (int i = 0; i < w / 2; ++i) {
         u[2 * i] = u[2 * i + 1] = c1[i];
         v[2 * i] = v[2 * i + 1] = c2[i];
@@ -142,7 +151,7 @@ class YuvRowCache {
         v[2 * i] = v[2 * i + 1] = c1[2 * i + 1];
       }
     }
-    convert_pixels(luma, u, v, w, p_.full_range, out, out + w, out + 2 * w);
+    chroma_row_ = cy;
   }
 
   // Cloned for AVX2 (picked at load time): the compiler vectorises the conversion 8 wide.
@@ -163,6 +172,7 @@ class YuvRowCache {
   std::vector<int> tags_;
   std::vector<float> rows_;
   std::vector<float> chroma_;  // U and V of the row, one per pixel
+  int chroma_row_ = -1;        // the chroma row chroma_ holds
 };
 
 // Column pass of one source row from column `from` on: ch[c][x] = resampled source channel c.

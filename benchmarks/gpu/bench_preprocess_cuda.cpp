@@ -85,7 +85,8 @@ std::vector<std::pair<std::string, PreprocessCudaLaunch>> launch_variants() {
   v.emplace_back("default: tiled " + std::to_string(d.block_width) + "x" + std::to_string(d.block_height) + " rows " +
                      std::to_string(d.rows_per_thread),
                  d);
-  const int shapes[][3] = {{32, 8, 1}, {32, 8, 4}, {32, 4, 4}, {64, 4, 1}, {64, 4, 2}, {64, 4, 4}, {128, 2, 4}, {128, 4, 2}};
+  const int shapes[][3] = {{32, 8, 1}, {32, 8, 4}, {32, 4, 4},  {64, 4, 1},
+                           {64, 4, 2}, {64, 4, 4}, {128, 2, 4}, {128, 4, 2}};
   for (const auto& s : shapes) {
     if (s[0] == d.block_width && s[1] == d.block_height && s[2] == d.rows_per_thread) continue;
     PreprocessCudaLaunch l;
@@ -174,11 +175,13 @@ int run() {
   const auto host_start = std::chrono::steady_clock::now();
   for (int i = 0; i < calls; ++i)
     preprocess_cuda(frames[0].views.data(), 1, params, out.data(), out.size(), stream.get());
-  const double host_us = 1e6 * std::chrono::duration<double>(std::chrono::steady_clock::now() - host_start).count() / calls;
+  const double host_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - host_start).count();
   stream.synchronize();
-  std::printf("\nhost time of one preprocess_cuda call (batch 1 BGR: checks + launch, not waiting): %.1f us\n", host_us);
+  std::printf("\nhost time of one preprocess_cuda call (batch 1 BGR: checks + launch, not waiting): %.1f us\n",
+              1e6 * host_s / calls);
 
-  std::printf("\n| launch variant (share of D2D copy) | BGR 1 | BGR 8 | NV12 1 | NV12 8 | max abs GPU - CPU BGR, NV12 |\n");
+  std::printf("\n| launch variant (share of D2D copy) | BGR 1 | BGR 8 | NV12 1 | NV12 8 |"
+              " max abs GPU - CPU BGR, NV12 |\n");
   std::printf("|---|---|---|---|---|---|\n");
   for (const auto& [label, launch] : launch_variants()) {
     std::printf("| %s |", label.c_str());
@@ -197,7 +200,8 @@ int run() {
     double ms = 0;
     yuv_to_bgr_figures(frames[1].hosts[0], *frames[1].devs[0], stream, pixels_per_thread, &diff, &ms);
     const double bytes_per_s = (frame_bytes(PixelFormat::NV12) + frame_bytes(PixelFormat::BGR)) / (ms * 1e-3);
-    std::printf("yuv_to_bgr_cuda NV12 -> BGR 1080p, %d pixel(s) a thread%s: %.0f frames/s, %.0f GB/s, %.0f%% of D2D copy\n",
+    std::printf("yuv_to_bgr_cuda NV12 -> BGR 1080p, %d pixel(s) a thread%s: %.0f frames/s, %.0f GB/s, "
+                "%.0f%% of D2D copy\n",
                 pixels_per_thread, pixels_per_thread == 4 ? " (default)" : " (first version)", 1e3 / ms,
                 bytes_per_s / 1e9, 100.0 * bytes_per_s / d2d);
     diffs.emplace_back("yuv_to_bgr NV12 (uint8), " + std::to_string(pixels_per_thread) + " pixel(s) a thread", diff);

@@ -41,7 +41,8 @@ __global__ void run_kernel(ImageView src, bool full_range, uint8_t* __restrict__
   uint32_t* words = reinterpret_cast<uint32_t*>(out);
 #pragma unroll
   for (int w = 0; w < 3 * kRun / 4; ++w)
-    words[w] = bgr[4 * w] | (bgr[4 * w + 1] << 8) | (bgr[4 * w + 2] << 16) | (static_cast<uint32_t>(bgr[4 * w + 3]) << 24);
+    words[w] = bgr[4 * w] | (bgr[4 * w + 1] << 8) | (bgr[4 * w + 2] << 16) |
+               (static_cast<uint32_t>(bgr[4 * w + 3]) << 24);
 }
 
 }  // namespace

@@ -21,13 +21,17 @@ using pixel_math::AxisTaps;
 
 // The plans travel as a kernel argument (no host-to-device copy, nothing to keep alive while the
 // launch is queued). 16 plans stay well inside the 4 KB argument limit of every supported toolkit.
+// The argument holds 1, 2, 4, 8 or 16 plans, the fewest that fit: every launch copies it whole, and
+// 16 plans are 2 KB where batch 1 needs one.
 constexpr size_t kItemsPerLaunch = 16;
+template <int N>
 struct PlanBatch {
-  PreprocessPlan plans[kItemsPerLaunch];
+  PreprocessPlan plans[N];
 };
-static_assert(sizeof(PlanBatch) <= 4000, "kernel arguments are limited to 4 KB");
+static_assert(sizeof(PlanBatch<kItemsPerLaunch>) <= 4000, "kernel arguments are limited to 4 KB");
 
-__global__ void per_pixel_kernel(const PlanBatch batch, uint8_t* __restrict__ out, size_t item_bytes) {
+template <int N>
+__global__ void per_pixel_kernel(const PlanBatch<N> batch, uint8_t* __restrict__ out, size_t item_bytes) {
   const PreprocessPlan& plan = batch.plans[blockIdx.z];
   const int ox = blockIdx.x * blockDim.x + threadIdx.x;
   const int oy = blockIdx.y * blockDim.y + threadIdx.y;
@@ -70,7 +74,8 @@ __device__ float channel(const float v[3], int c) { return c == 0 ? v[0] : (c ==
 
 // A block covers blockDim.x columns and blockDim.y * rows output rows; shared memory holds the
 // tile's column taps, then its row taps.
-__global__ void tiled_kernel(const PlanBatch batch, uint8_t* __restrict__ out, size_t item_bytes, int rows) {
+template <int N>
+__global__ void tiled_kernel(const PlanBatch<N> batch, uint8_t* __restrict__ out, size_t item_bytes, int rows) {
   extern __shared__ AxisTaps taps[];
   const PreprocessPlan& p = batch.plans[blockIdx.z];
   const int tile_w = blockDim.x, tile_h = blockDim.y * rows;
@@ -107,6 +112,24 @@ __global__ void tiled_kernel(const PlanBatch batch, uint8_t* __restrict__ out, s
 
 int plane_count(PixelFormat format) {
   return format == PixelFormat::I420 ? 3 : (format == PixelFormat::NV12 ? 2 : 1);
+}
+
+// Launches the kernel with the smallest PlanBatch that holds plans[0..n).
+template <int N>
+void launch_batch(const PreprocessPlan* plans, size_t n, const PreprocessCudaLaunch& launch, dim3 grid, dim3 block,
+                  size_t shared, uint8_t* items, size_t item_bytes, cudaStream_t stream) {
+  if constexpr (N > 1) {
+    if (n <= static_cast<size_t>(N / 2)) {
+      launch_batch<N / 2>(plans, n, launch, grid, block, shared, items, item_bytes, stream);
+      return;
+    }
+  }
+  PlanBatch<N> batch;
+  for (size_t i = 0; i < n; ++i) batch.plans[i] = plans[i];
+  if (launch.per_pixel_taps)
+    per_pixel_kernel<N><<<grid, block, 0, stream>>>(batch, items, item_bytes);
+  else
+    tiled_kernel<N><<<grid, block, shared, stream>>>(batch, items, item_bytes, launch.rows_per_thread);
 }
 
 void check_launch(const PreprocessCudaLaunch& l) {
@@ -150,21 +173,18 @@ std::vector<ResizeTransform> preprocess_cuda(const ImageView* sources, size_t co
   const size_t shared = (block.x + tile_h) * sizeof(AxisTaps);
   for (size_t first = 0; first < count; first += kItemsPerLaunch) {
     const size_t n = count - first < kItemsPerLaunch ? count - first : kItemsPerLaunch;
-    PlanBatch batch;
+    PreprocessPlan plans[kItemsPerLaunch];
     for (size_t i = 0; i < n; ++i) {
       const ImageView& src = sources[first + i];
-      batch.plans[i] = plan_preprocess(src, params);  // throws naming the field at fault
+      plans[i] = plan_preprocess(src, params);  // throws naming the field at fault
       for (int p = 0; p < plane_count(src.format); ++p)
         require_device_accessible(src.planes[p], "preprocess_cuda sources[" + std::to_string(first + i) +
                                                       "] planes[" + std::to_string(p) + "]");
-      transforms.push_back(plan_transform(batch.plans[i]));
+      transforms.push_back(plan_transform(plans[i]));
     }
     const dim3 grid(grid_xy.x, grid_xy.y, static_cast<unsigned>(n));
     uint8_t* items = static_cast<uint8_t*>(out) + first * item_bytes;
-    if (launch.per_pixel_taps)
-      per_pixel_kernel<<<grid, block, 0, stream>>>(batch, items, item_bytes);
-    else
-      tiled_kernel<<<grid, block, shared, stream>>>(batch, items, item_bytes, launch.rows_per_thread);
+    launch_batch<kItemsPerLaunch>(plans, n, launch, grid, block, shared, items, item_bytes, stream);
     cuda_check(cudaGetLastError(), "preprocess_cuda: kernel launch");
   }
   return transforms;

@@ -93,6 +93,9 @@ std::vector<std::pair<std::string, PreprocessCudaLaunch>> launch_variants() {
     l.block_width = s[0], l.block_height = s[1], l.rows_per_thread = s[2];
     v.emplace_back("tiled " + std::to_string(s[0]) + "x" + std::to_string(s[1]) + " rows " + std::to_string(s[2]), l);
   }
+  PreprocessCudaLaunch in_loop = d;
+  in_loop.early_loads = false;
+  v.emplace_back("default shape, loads inside the taps' loop", in_loop);
   PreprocessCudaLaunch first;
   first.per_pixel_taps = true;
   v.emplace_back("first version: per-pixel taps 32x8", first);

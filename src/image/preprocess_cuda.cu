@@ -69,13 +69,43 @@ __device__ void blend(const PreprocessPlan& p, const AxisTaps& tx, const AxisTap
   }
 }
 
+// blend() for at most 2x2 taps (bilinear, area upscaling): the four source pixels are read first, so
+// their loads are in flight together (blend's loop waits for each), then summed in blend's order.
+// A missing second tap reads the first again (in bounds, a cache hit) and is left out of the sum.
+__device__ void blend_2x2(const PreprocessPlan& p, const AxisTaps& tx, const AxisTaps& ty, float v[3]) {
+  float px[2][2][3];
+#pragma unroll
+  for (int ky = 0; ky < 2; ++ky)
+#pragma unroll
+    for (int kx = 0; kx < 2; ++kx)
+      pixel_math::source_pixel(p.src, p.full_range, tx.first + (kx < tx.count ? kx : 0),
+                               ty.first + (ky < ty.count ? ky : 0), px[ky][kx]);
+  v[0] = v[1] = v[2] = 0.0f;
+#pragma unroll
+  for (int ky = 0; ky < 2 && ky < ty.count; ++ky) {
+    const float wy = pixel_math::tap_weight(ty, ky);
+    float row[3] = {0.0f, 0.0f, 0.0f};
+#pragma unroll
+    for (int kx = 0; kx < 2 && kx < tx.count; ++kx) {
+      const float wx = pixel_math::tap_weight(tx, kx);
+      row[0] += wx * px[ky][kx][0];
+      row[1] += wx * px[ky][kx][1];
+      row[2] += wx * px[ky][kx][2];
+    }
+    v[0] += wy * row[0];
+    v[1] += wy * row[1];
+    v[2] += wy * row[2];
+  }
+}
+
 // Selects instead of v[index]: a dynamic index would put v in local memory.
 __device__ float channel(const float v[3], int c) { return c == 0 ? v[0] : (c == 1 ? v[1] : v[2]); }
 
 // A block covers blockDim.x columns and blockDim.y * rows output rows; shared memory holds the
 // tile's column taps, then its row taps.
 template <int N>
-__global__ void tiled_kernel(const PlanBatch<N> batch, uint8_t* __restrict__ out, size_t item_bytes, int rows) {
+__global__ void tiled_kernel(const PlanBatch<N> batch, uint8_t* __restrict__ out, size_t item_bytes, int rows,
+                             bool early_loads) {
   extern __shared__ AxisTaps taps[];
   const PreprocessPlan& p = batch.plans[blockIdx.z];
   const int tile_w = blockDim.x, tile_h = blockDim.y * rows;
@@ -102,6 +132,8 @@ __global__ void tiled_kernel(const PlanBatch<N> batch, uint8_t* __restrict__ out
     float v[3];
     if (tx.count == 0 || ty.count == 0)
       v[0] = v[1] = v[2] = p.pad_value;
+    else if (early_loads && tx.count <= 2 && ty.count <= 2)
+      blend_2x2(p, tx, ty, v);
     else
       blend(p, tx, ty, v);
     for (int c = 0; c < 3; ++c)
@@ -129,7 +161,8 @@ void launch_batch(const PreprocessPlan* plans, size_t n, const PreprocessCudaLau
   if (launch.per_pixel_taps)
     per_pixel_kernel<N><<<grid, block, 0, stream>>>(batch, items, item_bytes);
   else
-    tiled_kernel<N><<<grid, block, shared, stream>>>(batch, items, item_bytes, launch.rows_per_thread);
+    tiled_kernel<N><<<grid, block, shared, stream>>>(batch, items, item_bytes, launch.rows_per_thread,
+                                                                launch.early_loads);
 }
 
 void check_launch(const PreprocessCudaLaunch& l) {

@@ -22,11 +22,14 @@ namespace panorama {
 // (benchmarks/gpu/bench_preprocess_cuda.cpp compares shapes in one run). A block covers a tile of
 // block_width x (block_height * rows_per_thread) output pixels and derives that tile's resize taps
 // once, in shared memory. per_pixel_taps = true is the first version for comparison: every thread
-// derives its own taps (two 64-bit divisions a pixel). Same values either way.
+// derives its own taps (two 64-bit divisions a pixel). early_loads: with at most 2x2 taps (bilinear,
+// area upscaling) a thread reads its four source pixels before summing them, so the loads overlap;
+// false sums in the taps' loop, one load at a time. Same values either way.
 struct PreprocessCudaLaunch {
   int block_width = 32;     // threads along x: a multiple of 32, block_width * block_height <= 1024
   int block_height = 8;     // threads along y
   int rows_per_thread = 2;  // output rows each thread computes, 1..16
+  bool early_loads = true;
   bool per_pixel_taps = false;
 };
 

@@ -150,9 +150,13 @@ TEST(PreprocessCuda, EveryLaunchShapeMatchesCpu) {
     EXPECT_LE(compare(images, model_input(301, 203), l), 1e-4f) << label;
     EXPECT_LE(compare(images, area, l), 1e-4f) << label << " area letterbox";
   }
+  PreprocessCudaLaunch in_loop;
+  in_loop.early_loads = false;
+  EXPECT_LE(compare(images, model_input(301, 203), in_loop), 1e-4f) << "loads inside the taps' loop";
   PreprocessCudaLaunch first;
   first.per_pixel_taps = true;
   EXPECT_LE(compare(images, area, first), 1e-4f) << "per-pixel taps";
+  EXPECT_LE(compare(images, model_input(301, 203), first), 1e-4f) << "per-pixel taps";
 }
 
 TEST(PreprocessCuda, RejectsABadLaunchShapeNamingTheField) {

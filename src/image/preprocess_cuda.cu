@@ -161,8 +161,8 @@ void launch_batch(const PreprocessPlan* plans, size_t n, const PreprocessCudaLau
   if (launch.per_pixel_taps)
     per_pixel_kernel<N><<<grid, block, 0, stream>>>(batch, items, item_bytes);
   else
-    tiled_kernel<N><<<grid, block, shared, stream>>>(batch, items, item_bytes, launch.rows_per_thread,
-                                                                launch.early_loads);
+    tiled_kernel<N>
+        <<<grid, block, shared, stream>>>(batch, items, item_bytes, launch.rows_per_thread, launch.early_loads);
 }
 
 void check_launch(const PreprocessCudaLaunch& l) {

@@ -19,6 +19,7 @@ void bind_sink(py::module_& m) {
                      "H.264 recording file (.mp4 or .mkv); empty: no recording.")
       .def_readwrite("fps", &OutputOptions::fps, "Recording frame rate (constant: frame i is at i / fps).")
       .def_readwrite("crf", &OutputOptions::crf, "H.264 constant quality 0..51 (lower is better).")
+      .def_readwrite("preset", &OutputOptions::preset, "x264 speed preset, ultrafast (default) .. placebo.")
       .def_readwrite("view", &OutputOptions::view, "Produce JPEGs for the live view.")
       .def_readwrite("view_max_fps", &OutputOptions::view_max_fps, "At most this many live-view JPEGs a second.")
       .def_readwrite("jpeg_quality", &OutputOptions::jpeg_quality, "Live-view JPEG quality 1..100.")

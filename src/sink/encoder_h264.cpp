@@ -12,8 +12,17 @@ extern "C" {
 
 namespace panorama::sink_detail {
 
-H264Encoder::H264Encoder(int width, int height, AVRational frame_rate, int crf, bool global_header,
-                         const std::string& what)
+std::string x264_preset_error(const std::string& preset) {
+  std::string known;
+  for (const char* p : kX264Presets) {
+    if (preset == p) return "";
+    known += known.empty() ? p : std::string(", ") + p;
+  }
+  return "preset '" + preset + "' is not an x264 preset; expected one of " + known;
+}
+
+H264Encoder::H264Encoder(int width, int height, AVRational frame_rate, int crf, const std::string& preset,
+                         bool global_header, const std::string& what)
     : what_(what) {
   const AVCodec* codec = avcodec_find_encoder_by_name("libx264");
   if (!codec)
@@ -38,7 +47,7 @@ H264Encoder::H264Encoder(int width, int height, AVRational frame_rate, int crf, 
   if (global_header) ctx_->flags |= AV_CODEC_FLAG_GLOBAL_HEADER;
 
   AVDictionary* opts = nullptr;
-  av_dict_set(&opts, "preset", "veryfast", 0);
+  av_dict_set(&opts, "preset", preset.c_str(), 0);
   av_dict_set(&opts, "crf", std::to_string(crf).c_str(), 0);
   // x264 prints its banner and statistics at info level through av_log; keep warnings and errors.
   av_dict_set(&opts, "x264-params", "log=1", 0);

@@ -13,6 +13,7 @@
 #include "panoramasdk/core/log.hpp"
 #include "panoramasdk/sink/encoder_jpeg.hpp"
 #include "panoramasdk/sink/recorder.hpp"
+#include "sink/encoder_h264.hpp"
 
 namespace panorama {
 
@@ -34,6 +35,7 @@ void validate(const OutputOptions& o, const std::string& what) {
   auto bad = [&](const std::string& msg) { fail(ErrorCode::InvalidArgument, what + ": " + msg); };
   if (!std::isfinite(o.fps) || o.fps <= 0 || o.fps > 1000) bad("fps must be in (0, 1000], got " + std::to_string(o.fps));
   if (o.crf < 0 || o.crf > 51) bad("crf must be in 0..51, got " + std::to_string(o.crf));
+  if (const std::string e = sink_detail::x264_preset_error(o.preset); !e.empty()) bad(e);
   if (!std::isfinite(o.view_max_fps) || o.view_max_fps <= 0)
     bad("view_max_fps must be > 0, got " + std::to_string(o.view_max_fps));
   if (o.jpeg_quality < 1 || o.jpeg_quality > 100)
@@ -189,7 +191,7 @@ OutputChain::OutputChain(const OutputOptions& options) : impl_(std::make_unique<
   s.compositor = std::make_unique<Compositor>(options.font_path);
   if (options.view) s.jpeg = std::make_unique<JpegEncoder>(options.jpeg_quality);
   if (!options.record_path.empty())
-    s.recorder = std::make_unique<Recorder>(RecorderOptions{options.record_path, options.fps, options.crf, options.name});
+    s.recorder = std::make_unique<Recorder>(RecorderOptions{options.record_path, options.fps, options.crf, options.name, options.preset});
   s.thread = std::thread([this] { impl_->run(); });
 }
 

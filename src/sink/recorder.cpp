@@ -36,7 +36,7 @@ struct Recorder::Impl {
   void open_encoder(int width, int height) {
     header_attempted = true;
     const bool global_header = (format->oformat->flags & AVFMT_GLOBALHEADER) != 0;
-    encoder = std::make_unique<H264Encoder>(width, height, rate, options.crf, global_header, what);
+    encoder = std::make_unique<H264Encoder>(width, height, rate, options.crf, options.preset, global_header, what);
     stream = avformat_new_stream(format.get(), nullptr);
     if (!stream) fail(ErrorCode::Internal, what + ": out of memory adding the video stream");
     av_check(avcodec_parameters_from_context(stream->codecpar, encoder->context()), what + ": stream parameters");
@@ -68,6 +68,8 @@ Recorder::Recorder(const RecorderOptions& options) : impl_(std::make_unique<Impl
     fail(ErrorCode::InvalidArgument, s.what + ": fps must be in (0, 1000], got " + std::to_string(options.fps));
   if (options.crf < 0 || options.crf > 51)
     fail(ErrorCode::InvalidArgument, s.what + ": crf must be in 0..51, got " + std::to_string(options.crf));
+  if (const std::string e = sink_detail::x264_preset_error(options.preset); !e.empty())
+    fail(ErrorCode::InvalidArgument, s.what + ": " + e);
   s.rate = av_d2q(options.fps, 1001000);  // 29.97 -> 30000/1001
 
   AVFormatContext* raw = nullptr;

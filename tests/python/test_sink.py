@@ -34,13 +34,15 @@ def test_options_defaults():
     o = core.OutputOptions()
     assert (o.record_path, o.fps, o.crf, o.view, o.view_max_fps) == ("", 25.0, 23, False, 15.0)
     assert (o.jpeg_quality, o.queue_size, o.drop_when_full, o.font_path, o.name) == (80, 8, False, "", "")
+    assert o.preset == "ultrafast"
     assert "OutputOptions(" in repr(o)
 
 
-@pytest.mark.parametrize("suffix", [".mp4", ".mkv"])
-def test_records_every_frame(tmp_path, suffix):
+@pytest.mark.parametrize("suffix, preset", [(".mp4", "ultrafast"), (".mkv", "medium")])
+def test_records_every_frame(tmp_path, suffix, preset):
     path = tmp_path / f"out{suffix}"
-    chain = core.OutputChain(options(record_path=str(path), fps=25.0, queue_size=2, name="video_out[0]"))
+    chain = core.OutputChain(options(record_path=str(path), fps=25.0, queue_size=2, name="video_out[0]",
+                                     preset=preset))
     n = 23
     for i in range(n):
         img = np.full((120, 160, 3), i * 10, np.uint8)
@@ -148,6 +150,8 @@ def test_bad_options_fail_at_construction(tmp_path):
         core.OutputChain(options(record_path=str(tmp_path / "x.weird")))
     with pytest.raises(ValueError, match="queue_size"):
         core.OutputChain(options(queue_size=0))
+    with pytest.raises(ValueError, match="preset 'quick' is not an x264 preset; expected one of ultrafast, superfast"):
+        core.OutputChain(options(record_path=str(tmp_path / "x.mp4"), preset="quick"))
     with pytest.raises(ValueError, match="view is off"):
         core.OutputChain(options()).wait_jpeg(0, 0.1)
 

@@ -35,6 +35,7 @@ struct OutputOptions {
   std::string record_path;     // "" = no recording; suffix picks the container (.mp4, .mkv)
   double fps = 25.0;           // recording frame rate (constant: frame i is at i / fps)
   int crf = 23;                // H.264 constant quality, 0..51
+  std::string preset = "ultrafast";  // x264 speed preset: the CPU goes to inference, not to file size
   bool view = false;           // produce JPEGs for the live view
   double view_max_fps = 15.0;  // at most this many JPEGs a second
   int jpeg_quality = 80;       // 1..100

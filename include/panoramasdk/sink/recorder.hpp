@@ -1,5 +1,5 @@
 #pragma once
-// Records BGR24 frames to an H.264 file (libx264, yuv420p, preset veryfast, constant quality `crf`,
+// Records BGR24 frames to an H.264 file (libx264, yuv420p, an x264 speed preset (ultrafast by default), constant quality `crf`,
 // a key frame every ~2 s). The container follows the file suffix: .mp4 (default), .mkv, .mov, or
 // any other libavformat container that carries H.264.
 // - Constant frame rate: frame i gets pts i at `fps`; capture times are not used.
@@ -22,6 +22,7 @@ struct RecorderOptions {
   double fps = 25.0;    // > 0
   int crf = 23;         // 0..51, lower is better quality
   std::string name;     // names the output in messages (defaults to the path)
+  std::string preset = "ultrafast";  // x264 speed preset (ultrafast .. placebo): CPU against file size
 };
 
 class Recorder {

@@ -58,6 +58,11 @@ def register(subparsers) -> None:
                    help="override an application parameter")
     p.add_argument("--frames", type=_positive_int, metavar="N", help="stop after N entry() calls")
     p.add_argument("--record", metavar="PATH.mp4", help="record the output video (H.264)")
+    p.add_argument("--record-preset", default="ultrafast", metavar="PRESET",
+                   choices=("ultrafast", "superfast", "veryfast", "faster", "fast", "medium", "slow", "slower",
+                            "veryslow", "placebo"),
+                   help="x264 speed preset of the recording (default ultrafast: about a third of veryfast's CPU "
+                        "time, larger files; the CPU is left to inference)")
     p.add_argument("--view", type=_host_port, metavar="HOST:PORT",
                    help="serve the live output to a browser (MJPEG over HTTP)")
     p.add_argument("--realtime", action="store_true",
@@ -94,6 +99,7 @@ def _config_from_args(args) -> RunConfig:
         model_overrides={name: str(Path(path).resolve()) for name, path in models.items()},
         frames=args.frames,
         record=str(Path(args.record).resolve()) if args.record else None,
+        record_preset=args.record_preset,
         view=args.view,
         realtime=args.realtime,
         strict=args.strict,

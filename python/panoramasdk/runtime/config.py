@@ -24,6 +24,7 @@ class RunConfig:
     model_overrides: dict = field(default_factory=dict)  # model name -> ONNX path
     frames: Optional[int] = None  # stop after this many entry() calls
     record: Optional[str] = None  # PATH.mp4; several outputs: PATH-0.mp4, PATH-1.mp4, ...
+    record_preset: str = "ultrafast"  # x264 speed preset of the recording
     view: Optional[tuple] = None  # (host, port)
     realtime: bool = False  # pace files at their frame rate, like a live camera
     strict: bool = False  # stop at the first entry() failure

@@ -39,6 +39,7 @@ class OutputSet:
             options.name = f"video_out[{i}]"
             options.fps = float(fps_hints[i])
             options.record_path = record_path_for(config.record, i, count) if config.record else ""
+            options.preset = config.record_preset
             options.view = bool(config.view)
             options.drop_when_full = drop_when_full
             options.font_path = font

@@ -100,6 +100,7 @@ TEST(Recorder, BadPathsFailAtConstruction) {
   }
   EXPECT_THROW(Recorder({temp_path("x.mp4"), 0.0, 23, ""}), Error);
   EXPECT_THROW(Recorder({temp_path("x.mp4"), 25.0, 99, ""}), Error);
+  EXPECT_THROW(Recorder({temp_path("x.mp4"), 25.0, 23, "", "quick"}), Error);  // not an x264 preset
 }
 
 TEST(Recorder, NoFramesLeavesNoFile) {

@@ -7,16 +7,15 @@ import re
 
 import numpy as np
 import onnx
+import panoramasdk
 import pytest
 from cli_helpers import ROOT, panorama
 from onnx import TensorProto, helper
-from test_people_counter import MODEL_NAME, crowd_clip, guide_preprocess, people_ssd, read_frames  # noqa: F401
-
-import panoramasdk
 from panoramasdk._native import core
 from panoramasdk.errors import InvalidArgumentError
 from panoramasdk.media import media
 from panoramasdk.models.store import ModelStore
+from test_people_counter import MODEL_NAME, crowd_clip, people_ssd, read_frames  # noqa: F401
 
 cv2 = pytest.importorskip("cv2")
 
@@ -37,7 +36,7 @@ def camera_frame(clip, index=3):
     return read_frames(clip, index + 1)[index]
 
 
-def test_models_add_records_the_spec_embedded_in_the_sample_model(people_ssd, private_panorama_home):
+def test_models_add_records_the_spec_embedded_in_the_sample_model(people_ssd, private_panorama_home):  # noqa: F811
     r = panorama("models", "add", "people-ssd", people_ssd)
     assert r.returncode == 0, r.stderr
     assert "preprocess: data <- 512x512 bilinear bgr nchw float32" in r.stdout
@@ -82,7 +81,7 @@ def test_a_broken_spec_in_model_json_names_the_file_and_field(tmp_path):
         ModelStore().find("ident")
 
 
-def test_batch_of_a_media_writes_the_preprocessed_frame_into_the_batch(tmp_path, crowd_clip):
+def test_batch_of_a_media_writes_the_preprocessed_frame_into_the_batch(tmp_path, crowd_clip):  # noqa: F811
     spec = {"size": [48, 32], "channel_order": "bgr", "mean": [0.4, 0.5, 0.6], "std": [0.2, 0.25, 0.3]}
     ModelStore().add("ident", identity_model(tmp_path / "identity.onnx"), preprocess=spec)
     image = camera_frame(crowd_clip)
@@ -103,7 +102,7 @@ def test_batch_of_a_media_writes_the_preprocessed_frame_into_the_batch(tmp_path,
     assert np.abs(got - numpy_route).max() < 0.5 / 255 / 0.2 + 1e-5
 
 
-def test_batch_of_a_media_without_a_spec_says_how_to_add_one(tmp_path, crowd_clip):
+def test_batch_of_a_media_without_a_spec_says_how_to_add_one(tmp_path, crowd_clip):  # noqa: F811
     ModelStore().add("plain", identity_model(tmp_path / "identity.onnx"))
     m = panoramasdk.model()
     m.open("plain", 1)
@@ -117,7 +116,7 @@ def test_batch_of_a_media_without_a_spec_says_how_to_add_one(tmp_path, crowd_cli
     m.finish()
 
 
-def test_fast_people_counter_counts_like_the_guides_app(people_ssd, crowd_clip):
+def test_fast_people_counter_counts_like_the_guides_app(people_ssd, crowd_clip):  # noqa: F811
     frames = 20
     counts = {}
     for app in ("app.py", "app_fast.py"):

@@ -404,8 +404,8 @@ class RowKernel {
     tags_[slot] = y;
     float* c1 = dst + cols_.n;
     float* c2 = c1 + cols_.n;
-    if (yuv_) {
-      const float* row = yuv_->row(y);
+    // The same column pass over a row of converted YUV (float) or of packed pixels (uint8).
+    auto resample = [&](const auto* row) {
       int from = 0;
 #if PANORAMA_X86_AVX2
       if (avx2_ && cols_.pair_columns > 0)
@@ -414,17 +414,11 @@ class RowKernel {
         from = resample_columns_avx2(cols_, row, dst, c1, c2);
 #endif
       resample_columns(cols_, row, from, dst, c1, c2);
-    } else {
-      const uint8_t* row = p_.src.planes[0] + static_cast<size_t>(y) * p_.src.strides[0];
-      int from = 0;
-#if PANORAMA_X86_AVX2
-      if (avx2_ && cols_.pair_columns > 0)
-        from = resample_pairs_avx2(cols_, row, dst, c1, c2);
-      else if (avx2_)
-        from = resample_columns_avx2(cols_, row, dst, c1, c2);
-#endif
-      resample_columns(cols_, row, from, dst, c1, c2);
-    }
+    };
+    if (yuv_)
+      resample(yuv_->row(y));
+    else
+      resample(p_.src.planes[0] + static_cast<size_t>(y) * p_.src.strides[0]);
     return dst;
   }
 

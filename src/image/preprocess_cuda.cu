@@ -49,28 +49,9 @@ __device__ AxisTaps axis_taps(ResizeMethod method, int i, int content_size, int 
   return pixel_math::resize_taps(method, i, src_size, content_size);
 }
 
-// pixel_math::resample_pixel with the taps given, in its operation order (so the same floats).
-__device__ void blend(const PreprocessPlan& p, const AxisTaps& tx, const AxisTaps& ty, float v[3]) {
-  v[0] = v[1] = v[2] = 0.0f;
-  for (int ky = 0; ky < ty.count; ++ky) {
-    const float wy = pixel_math::tap_weight(ty, ky);
-    float row[3] = {0.0f, 0.0f, 0.0f};
-    for (int kx = 0; kx < tx.count; ++kx) {
-      const float wx = pixel_math::tap_weight(tx, kx);
-      float px[3];
-      pixel_math::source_pixel(p.src, p.full_range, tx.first + kx, ty.first + ky, px);
-      row[0] += wx * px[0];
-      row[1] += wx * px[1];
-      row[2] += wx * px[2];
-    }
-    v[0] += wy * row[0];
-    v[1] += wy * row[1];
-    v[2] += wy * row[2];
-  }
-}
-
-// blend() for at most 2x2 taps (bilinear, area upscaling): the four source pixels are read first, so
-// their loads are in flight together (blend's loop waits for each), then summed in blend's order.
+// pixel_math::blend_taps for at most 2x2 taps (bilinear, area upscaling): the four source pixels are
+// read first, so their loads are in flight together (blend_taps' loop waits for each), then summed in
+// blend_taps' order.
 // A missing second tap reads the first again (in bounds, a cache hit) and is left out of the sum.
 __device__ void blend_2x2(const PreprocessPlan& p, const AxisTaps& tx, const AxisTaps& ty, float v[3]) {
   float px[2][2][3];
@@ -135,7 +116,7 @@ __global__ void tiled_kernel(const PlanBatch<N> batch, uint8_t* __restrict__ out
     else if (early_loads && tx.count <= 2 && ty.count <= 2)
       blend_2x2(p, tx, ty, v);
     else
-      blend(p, tx, ty, v);
+      pixel_math::blend_taps(p.src, p.full_range, tx, ty, v);
     for (int c = 0; c < 3; ++c)
       pixel_math::store_value(p, item, pixel_math::output_index(p, ox, oy, c),
                               pixel_math::normalise(channel(v, p.channel_source[c]), p.mul[c], p.add[c]));

@@ -219,6 +219,29 @@ PANORAMA_HD inline void source_pixel(const ImageView& s, bool full_range, int x,
   yuv_to_bgr(row0[x], u, v, full_range, px);
 }
 
+// The weighted sum of the source pixels under taps tx x ty, in source channel order. The order of the
+// additions is part of the definition: the CPU and CUDA variants use this function, so they agree bit
+// for bit.
+PANORAMA_HD inline void blend_taps(const ImageView& src, bool full_range, const AxisTaps& tx, const AxisTaps& ty,
+                                   float v[3]) {
+  v[0] = v[1] = v[2] = 0.0f;
+  for (int ky = 0; ky < ty.count; ++ky) {
+    const float wy = tap_weight(ty, ky);
+    float row[3] = {0.0f, 0.0f, 0.0f};
+    for (int kx = 0; kx < tx.count; ++kx) {
+      const float wx = tap_weight(tx, kx);
+      float px[3];
+      source_pixel(src, full_range, tx.first + kx, ty.first + ky, px);
+      row[0] += wx * px[0];
+      row[1] += wx * px[1];
+      row[2] += wx * px[2];
+    }
+    v[0] += wy * row[0];
+    v[1] += wy * row[1];
+    v[2] += wy * row[2];
+  }
+}
+
 // The resampled value at output pixel (ox, oy), in source channel order: pad_value outside the
 // content rectangle.
 PANORAMA_HD inline void resample_pixel(const PreprocessPlan& p, int ox, int oy, float v[3]) {
@@ -229,22 +252,7 @@ PANORAMA_HD inline void resample_pixel(const PreprocessPlan& p, int ox, int oy, 
   }
   const AxisTaps tx = resize_taps(p.resize, cx, p.src.width, p.content.width);
   const AxisTaps ty = resize_taps(p.resize, cy, p.src.height, p.content.height);
-  v[0] = v[1] = v[2] = 0.0f;
-  for (int ky = 0; ky < ty.count; ++ky) {
-    const float wy = tap_weight(ty, ky);
-    float row[3] = {0.0f, 0.0f, 0.0f};
-    for (int kx = 0; kx < tx.count; ++kx) {
-      const float wx = tap_weight(tx, kx);
-      float px[3];
-      source_pixel(p.src, p.full_range, tx.first + kx, ty.first + ky, px);
-      row[0] += wx * px[0];
-      row[1] += wx * px[1];
-      row[2] += wx * px[2];
-    }
-    v[0] += wy * row[0];
-    v[1] += wy * row[1];
-    v[2] += wy * row[2];
-  }
+  blend_taps(p.src, p.full_range, tx, ty, v);
 }
 
 // (v * scale - mean) / std as v * mul + add.

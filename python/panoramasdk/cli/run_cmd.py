@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import logging
 import os
 import runpy
@@ -11,7 +12,7 @@ from pathlib import Path
 
 from ..parameters import ParameterError, parse_assignments
 from ..runtime import app_logging, session
-from ..runtime.config import CameraSpec, RunConfig, set_config
+from ..runtime.config import CAMERA_SECRETS_ENV, CameraSpec, RunConfig, set_config
 from ..runtime.numpy_compat import restore_removed_aliases
 
 log = logging.getLogger("panoramasdk.runtime")
@@ -74,7 +75,7 @@ def register(subparsers) -> None:
                    help="how long to wait for each camera's first frame before init (default 10)")
     p.add_argument("--stall-timeout", type=float, default=5.0, metavar="SECONDS",
                    help="a live camera silent this long counts as disconnected and is reconnected (default 5)")
-    p.add_argument("--log-file", metavar="PATH", help="the application's log file")
+    p.add_argument("--log-file", metavar="PATH", help="the application's log file ('-': none, the console only)")
     p.add_argument("--stats", action="store_true", help="print where the time went at the end")
     p.set_defaults(func=run, exits_process=True)
 
@@ -86,15 +87,29 @@ def _camera_uri(uri: str) -> str:
     return str(Path(uri).resolve())
 
 
+def _camera_credentials(count: int) -> list:
+    """(user, password) per camera: PANORAMA_CAMERA_SECRETS (a JSON list of [user, password], one per
+    --camera, set by the appliance's supervisor) or else PANORAMA_CAMERA_USER / _PASSWORD for all."""
+    secrets = os.environ.pop(CAMERA_SECRETS_ENV, None)  # the application's code has no need to see it
+    if secrets is None:
+        return [(os.environ.get("PANORAMA_CAMERA_USER", ""), os.environ.get("PANORAMA_CAMERA_PASSWORD", ""))] * count
+    try:
+        pairs = [(str(user), str(password)) for user, password in json.loads(secrets)]
+    except (ValueError, TypeError):
+        raise ParameterError(f"{CAMERA_SECRETS_ENV}: expected a JSON list of [user, password] pairs") from None
+    if len(pairs) != count:
+        raise ParameterError(f"{CAMERA_SECRETS_ENV} holds {len(pairs)} credential pairs for {count} cameras")
+    return pairs
+
+
 def _config_from_args(args) -> RunConfig:
-    user = os.environ.get("PANORAMA_CAMERA_USER", "")
-    password = os.environ.get("PANORAMA_CAMERA_PASSWORD", "")
     models = parse_assignments(args.model)
     for name, path in models.items():
         if not Path(path).is_file():
             raise ParameterError(f"--model {name}=...: model file {path!r} does not exist")
     return RunConfig(
-        cameras=[CameraSpec(_camera_uri(uri), user, password) for uri in args.camera],
+        cameras=[CameraSpec(_camera_uri(uri), user, password)
+                 for uri, (user, password) in zip(args.camera, _camera_credentials(len(args.camera)))],
         params=parse_assignments(args.param),
         model_overrides={name: str(Path(path).resolve()) for name, path in models.items()},
         frames=args.frames,
@@ -124,8 +139,11 @@ def run(args) -> int:
         print("error: no camera: give at least one --camera URI", file=sys.stderr)
         return 2
 
-    log_path = app_logging.setup(Path(args.log_file) if args.log_file else app_logging.default_log_path(args.app))
-    config.log_file = str(log_path)
+    if args.log_file == "-":  # the console only: the appliance's supervisor keeps the log
+        log_path = app_logging.setup(None)
+    else:
+        log_path = app_logging.setup(Path(args.log_file) if args.log_file else app_logging.default_log_path(args.app))
+    config.log_file = str(log_path) if log_path else None
     if config.model_overrides:
         from ..models.store import set_run_overrides
 

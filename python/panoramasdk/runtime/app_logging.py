@@ -9,6 +9,7 @@ import logging
 import os
 import sys
 from pathlib import Path
+from typing import Optional
 
 FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 
@@ -47,12 +48,15 @@ def default_log_path(app_path: str) -> Path:
     return home / "logs" / f"{Path(app_path).stem}.log"
 
 
-def setup(log_path: Path) -> Path:
-    """Sends stdout (tee), root logging and panoramasdk logging where the module docstring says."""
-    log_path = Path(log_path)
-    log_path.parent.mkdir(parents=True, exist_ok=True)
-    logfile = open(log_path, "a", encoding="utf-8", buffering=1)
-    sys.stdout = _Tee(sys.stdout, logfile)
+def setup(log_path: Optional[Path]) -> Optional[Path]:
+    """Sends stdout (tee), root logging and panoramasdk logging where the module docstring says.
+    `log_path` None: the console only (a supervisor that captures the output keeps the log)."""
+    logfile = None
+    if log_path is not None:
+        log_path = Path(log_path)
+        log_path.parent.mkdir(parents=True, exist_ok=True)
+        logfile = open(log_path, "a", encoding="utf-8", buffering=1)
+        sys.stdout = _Tee(sys.stdout, logfile)
 
     formatter = logging.Formatter(FORMAT)
     root = logging.getLogger()
@@ -66,7 +70,7 @@ def setup(log_path: Path) -> Path:
     runtime_logger = logging.getLogger("panoramasdk")
     runtime_logger.propagate = False
     runtime_logger.setLevel(logging.INFO)
-    for stream in (sys.stderr, logfile):
+    for stream in (sys.stderr, logfile) if logfile else (sys.stderr,):
         handler = logging.StreamHandler(stream)
         handler.setFormatter(formatter)
         runtime_logger.addHandler(handler)

@@ -9,6 +9,11 @@ import os
 from dataclasses import dataclass, field
 from typing import Optional
 
+# Per-camera credentials from the appliance's supervisor: a JSON list of [user, password], one per camera.
+CAMERA_SECRETS_ENV = "PANORAMA_CAMERA_SECRETS"
+# Where a supervised application writes its live statistics (JSON, rewritten every second).
+LIVE_STATS_ENV = "PANORAMA_LIVE_STATS"
+
 
 @dataclass
 class CameraSpec:

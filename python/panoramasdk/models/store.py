@@ -19,8 +19,10 @@ from pathlib import Path
 from typing import Mapping, Optional, Union
 
 from ..errors import InvalidArgumentError, NotFoundError
+from .convert import Progress, to_onnx
 from .descriptor import DESCRIPTOR_FILE, ModelDescriptor
-from .onnx_inspect import InputOverrides, describe_onnx
+from .model_info import describe_entry
+from .onnx_inspect import InputOverrides, describe_onnx, parse_input_overrides
 
 log = logging.getLogger("panoramasdk.models")
 
@@ -97,25 +99,49 @@ class ModelStore:
         return self.root / validate_model_name(name)
 
     def add(self, name: str, path: Union[str, os.PathLike], input_override: InputOverrides = None,
-            replace: bool = False, preprocess=None) -> ModelEntry:
+            replace: bool = False, preprocess=None, progress: Optional[Progress] = None) -> ModelEntry:
         """Checks `path` is a loadable ONNX model, copies it into the store as `name` and records its
         descriptor. `input_override` ("NAME:1,3,512,512", several, or {name: shape}) fixes dynamic
         input dimensions; `preprocess` (a dict or JSON text, see preprocess_spec.py) records how frames
         become its input, replacing a spec embedded in the file. An existing model of that name is an
-        error unless `replace`."""
-        validate_model_name(name)
+        error unless `replace`. `progress(stage, fraction)` hears of the check and the copy."""
         source = Path(path).expanduser()
-        descriptor = describe_onnx(name, source, input_override, preprocess)
-        descriptor.file = ARTEFACT_FILE
+        return self._install(name, source, input_override, replace, preprocess, progress, "onnx", source.name)
+
+    def import_model(self, name: str, path: Union[str, os.PathLike], inputs: InputOverrides = None,
+                     replace: bool = False, preprocess=None, progress: Optional[Progress] = None) -> ModelEntry:
+        """Adds the model at `path` as `name`: an ONNX file, or a TorchScript (.pt), torch.export (.pt2)
+        or TensorFlow SavedModel (folder) model converted to ONNX first (see convert.py). `inputs`
+        ("NAME:SHAPE", several, or {name: shape}) gives the shapes a conversion needs and fixes dynamic
+        dimensions; names and shapes are checked against the model. Otherwise as `add`."""
+        self._check_free(name, replace)  # before a conversion that may take minutes
+        source = Path(path).expanduser()
+        with tempfile.TemporaryDirectory(prefix="panorama-import-") as work:
+            converted = to_onnx(source, parse_input_overrides(inputs), Path(work), progress)
+            return self._install(name, converted.path, inputs, replace, preprocess, progress,
+                                 converted.source_format, source.name)
+
+    def _check_free(self, name: str, replace: bool) -> Path:
         target = self.folder(name)
         if target.exists() and not replace:
-            raise InvalidArgumentError(f"model '{name}' already exists in {self.root}; remove it first "
-                                       f"(panorama models remove {name}) or replace it")
+            raise InvalidArgumentError(f"model '{name}' already exists in {self.root}; delete it first "
+                                       f"(panorama models delete {name}) or replace it")
+        return target
+
+    def _install(self, name: str, source: Path, input_override: InputOverrides, replace: bool, preprocess,
+                 progress: Optional[Progress], source_format: str, source_file: str) -> ModelEntry:
+        """Checks the ONNX file `source` and copies it into the store with its descriptor."""
+        target = self._check_free(name, replace)
+        report = progress or (lambda stage, fraction: None)
+        report("checking the model with ONNX Runtime", None)
+        descriptor = describe_onnx(name, source, input_override, preprocess)
+        descriptor.file = ARTEFACT_FILE
+        descriptor.source_format, descriptor.source_file = source_format, source_file
         self.root.mkdir(parents=True, exist_ok=True)
         # Build the folder beside its final place, then swap it in: a half-copied model is never seen.
         staging = Path(tempfile.mkdtemp(prefix=f".add-{name}-", dir=self.root))
         try:
-            shutil.copyfile(source, staging / ARTEFACT_FILE)
+            _copy_with_progress(source, staging / ARTEFACT_FILE, report)
             descriptor.save(staging / DESCRIPTOR_FILE)
             if target.exists():
                 shutil.rmtree(target)
@@ -151,6 +177,14 @@ class ModelStore:
         """Names of the stored models and of the run overrides, sorted."""
         return sorted({e.name for e in self.list()} | set(run_overrides()))
 
+    def describe(self, name: str) -> dict:
+        """What is known of the model called `name` (see model_info.describe_entry)."""
+        return describe_entry(self.find(name))
+
+    def delete(self, name: str) -> None:
+        """Removes the model called `name` from the store (a run override is not touched)."""
+        self.remove(name)
+
     def remove(self, name: str) -> None:
         folder = self.folder(name)
         if not (folder / DESCRIPTOR_FILE).exists():
@@ -176,7 +210,21 @@ class ModelStore:
         known = self.names()
         return NotFoundError(f"model {name!r} not found in {self.root}; known models: "
                              f"{', '.join(known) if known else '(none)'}; add one with: "
-                             f"panorama models add {name} MODEL.onnx")
+                             f"panorama models import {name} MODEL.onnx")
+
+
+def _copy_with_progress(source: Path, target: Path, report: Progress, chunk: int = 4 << 20) -> None:
+    total = source.stat().st_size
+    done = 0
+    report("copying into the store", 0.0)
+    with open(source, "rb") as src, open(target, "wb") as dst:
+        while True:
+            block = src.read(chunk)
+            if not block:
+                break
+            dst.write(block)
+            done += len(block)
+            report("copying into the store", done / total if total else 1.0)
 
 
 def _describe_override(name: str, path: Path) -> ModelDescriptor:

@@ -9,7 +9,7 @@ from .. import __version__
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from . import models_cmd, run_cmd
+    from . import apps_cmd, cameras_cmd, models_cmd, run_cmd, serve_cmd, status_cmd
 
     parser = argparse.ArgumentParser(
         prog="panorama",
@@ -20,6 +20,10 @@ def build_parser() -> argparse.ArgumentParser:
     subparsers.required = True
     run_cmd.register(subparsers)
     models_cmd.register(subparsers)
+    cameras_cmd.register(subparsers)
+    apps_cmd.register(subparsers)
+    status_cmd.register(subparsers)
+    serve_cmd.register(subparsers)
     return parser
 
 

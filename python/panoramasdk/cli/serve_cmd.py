@@ -23,7 +23,8 @@ open http://127.0.0.1:{DEFAULT_PORT}/?token=TOKEN once in a browser.
 Only this machine can connect unless --host names another address; then anyone who can reach it can try
 the token, over plain HTTP: put a TLS reverse proxy in front.
 
-exit status: 0 after SIGINT/SIGTERM, 1 when the port cannot be opened or the data folder is unusable."""
+On SIGINT or SIGTERM it stops the applications, then exits by that signal (status 130 or 143, as
+daemons do); 1 when the port cannot be opened or the data folder is unusable."""
 
 
 def register(subparsers) -> None:
@@ -66,6 +67,7 @@ def run(args) -> int:
               f"pip install 'panoramasdk[appliance]'", file=sys.stderr)
         return 1
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # one line per relayed snapshot otherwise
     if not _is_loopback(args.host):
         log.warning("listening on %s: anyone who can reach this address can try the API token, over plain HTTP; "
                     "put a TLS reverse proxy in front", args.host)
@@ -83,10 +85,5 @@ def run(args) -> int:
     app = create_app(home, supervisor)
     # No access log: it would print the query string of /?token=... Errors are logged by the API itself.
     server = uvicorn.Server(uvicorn.Config(app, access_log=False, log_level="warning", lifespan="on"))
-    try:
-        server.run(sockets=[sock])
-    finally:
-        if supervisor is not None:
-            supervisor.stop()
-        (home.run_dir / "serve.json").unlink(missing_ok=True)
+    server.run(sockets=[sock])  # the app's lifespan stops the supervisor and removes serve.json
     return 0

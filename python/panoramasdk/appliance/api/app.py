@@ -2,6 +2,8 @@
 console's files and the login page."""
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import html
 import logging
 from pathlib import Path
@@ -92,11 +94,21 @@ def _signed_in(token: str) -> Response:
 
 def create_app(home: ApplianceHome, supervisor=None, token: Optional[str] = None) -> FastAPI:
     """The API and console over the data folder `home`. `supervisor` (when this process runs the
-    applications) is only reported; `token` defaults to the data folder's (made on first use)."""
+    applications) is stopped, with its applications, when the server shuts down; `token` defaults to the
+    data folder's (made on first use)."""
     appliance = Appliance.open(home)
     appliance.supervisor = supervisor
     token = token or load_or_create_token(home)
-    app = FastAPI(title="panoramasdk appliance", version=__version__,
+
+    @contextlib.asynccontextmanager
+    async def lifespan(_app):
+        yield
+        # Here, not after uvicorn returns: uvicorn re-raises SIGTERM once it has shut down.
+        if supervisor is not None:
+            await asyncio.to_thread(supervisor.stop)
+        (home.run_dir / "serve.json").unlink(missing_ok=True)  # written by panorama serve once it listens
+
+    app = FastAPI(title="panoramasdk appliance", version=__version__, lifespan=lifespan,
                   description="Cameras, models and applications of a self-hosted Panorama appliance. Every "
                               "request needs the API token: `Authorization: Bearer TOKEN`.")
     app.state.appliance = appliance

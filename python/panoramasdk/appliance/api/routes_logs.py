@@ -23,14 +23,15 @@ def logs(name: str, a: ApplianceDep, lines: Annotated[int, Query(ge=1, le=10000)
 
 @router.get("/{name}/logs/follow", response_class=StreamingResponse,
             responses={200: {"content": {"text/event-stream": {}}}})
-def follow_logs(name: str, a: ApplianceDep) -> StreamingResponse:
-    """The newest lines, then each new line as it is written (one `data:` event per line)."""
+def follow_logs(name: str, a: ApplianceDep, lines: Annotated[int, Query(ge=0, le=10000)] = 50) -> StreamingResponse:
+    """The newest `lines` lines, then each new line as it is written (one `data:` event per line)."""
     from ..app_logs import follow
 
     a.apps.get(name)
 
     def events():
-        for line in follow(a.home, name):
-            yield f"data: {line.rstrip()}\n\n" if line is not None else ": keep-alive\n\n"
+        # A comment event every few seconds without a line: a client that went away is noticed then.
+        for line in follow(a.home, name, lines=lines, idle_every_s=5.0):
+            yield f"data: {line.rstrip()}\n\n" if line else ": keep-alive\n\n"
 
     return StreamingResponse(events(), media_type="text/event-stream", headers={"Cache-Control": "no-store"})

@@ -20,6 +20,7 @@ import numpy as np
 from ._native import core
 from .errors import StoppedError
 from .media import media
+from .models.inference_counters import InferenceCounters
 
 log = logging.getLogger("panoramasdk.models")
 
@@ -161,6 +162,7 @@ class model:
         self._preprocess = None  # ModelPreprocess from the descriptor, for batch(i, media)
         self._native_params = None  # its core.PreprocessParams, made on first use
         self._finished = False
+        self._counters: Optional[InferenceCounters] = None
 
     # -- opening and closing ------------------------------------------------------------------------
 
@@ -180,10 +182,12 @@ class model:
         d = entry.descriptor
         inputs = [core.TensorSpec(t.name, [batch_size, *t.shape[1:]], t.dtype) for t in d.inputs]
         outputs = [core.TensorSpec(t.name, [batch_size, *t.shape[1:]], t.dtype) for t in d.outputs]
-        queue = core.BatchQueue(name, inputs, outputs, batch_size, engine.run)
+        counters = InferenceCounters(batch_size, int(np.prod(inputs[0].dims)) if inputs else 0)
+        queue = core.BatchQueue(name, inputs, outputs, batch_size, counters.timed(engine.run))
         if self._queue is not None:
             self._queue.close()
         self._queue = queue
+        self._counters = counters
         self._name = name
         self._finished = False
         self._inputs = [input_array(i, s.name, s.dims, s.dtype) for i, s in enumerate(inputs)]
@@ -263,13 +267,16 @@ class model:
                              f"{len(self._inputs)} input(s)")
         if isinstance(array, media):
             queue.put_frame(index, array._frame, self._params_for(index))
-            return
-        queue.put(index, array)
+            array = None  # one item
+        else:
+            queue.put(index, array)
+        self._counters.add(index, array)
 
     def flush(self) -> None:
         """Submits the batch for inference and returns at once (it waits only while two earlier batches
         are still queued or running). Items not sent are zeros."""
         self._open_queue("flush").flush()
+        self._counters.flushed()
 
     def get_result(self) -> batch_set:
         """Waits for the oldest flushed batch and returns its ``batch_set``. Without a prior flush()
@@ -309,9 +316,11 @@ class model:
         return self._native_params
 
     def stats(self) -> dict:
-        """Queue counters: submitted, completed, failed, dropped, in_flight, unclaimed, outstanding,
-        pool_allocated, pool_idle."""
-        return self._open_queue("stats").stats()
+        """name and batch_size; the queue's counters: submitted, completed, failed, dropped, in_flight,
+        unclaimed, outstanding, pool_allocated, pool_idle; and inference time and batch fill: inferences,
+        inference_s (total), inference_last_ms, inference_mean_ms, batches, batch_items, batch_fill."""
+        queue = self._open_queue("stats")
+        return {"name": self._name, "batch_size": queue.batch_size, **queue.stats(), **self._counters.as_dict()}
 
     def __repr__(self) -> str:
         state = "finished" if self._finished else ("open" if self._queue is not None else "not open")
@@ -332,6 +341,12 @@ def _track(m: model) -> None:
         if not _atexit_registered:
             atexit.register(finish_all)
             _atexit_registered = True
+
+
+def open_models() -> list:
+    """The models open now in this process (not finished), for the live statistics."""
+    with _open_lock:
+        return [m for m in _open_models if m._queue is not None and not m._finished]
 
 
 def finish_all() -> None:

@@ -9,7 +9,7 @@ from .. import __version__
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from . import apps_cmd, cameras_cmd, models_cmd, run_cmd, serve_cmd, status_cmd
+    from . import apps_cmd, cameras_cmd, logs_cmd, models_cmd, run_cmd, serve_cmd, status_cmd
 
     parser = argparse.ArgumentParser(
         prog="panorama",
@@ -23,6 +23,7 @@ def build_parser() -> argparse.ArgumentParser:
     cameras_cmd.register(subparsers)
     apps_cmd.register(subparsers)
     status_cmd.register(subparsers)
+    logs_cmd.register(subparsers)
     serve_cmd.register(subparsers)
     return parser
 

@@ -13,7 +13,7 @@ from .._native import core
 from ..media import media
 from ..parameters import build_parameters
 from ..port import port, ports
-from . import run_stats
+from . import live_stats, run_stats
 from .config import RunConfig
 from .outputs import OutputSet
 from .sources import StreamSet
@@ -89,7 +89,7 @@ class AppRunner:
     def run(self) -> int:
         _logbridge.start()
         previous_handlers = _install_signal_handlers(self.stop_event)
-        sources = outputs = None
+        sources = outputs = live = None
         try:
             interface = self._interface()
             try:
@@ -98,6 +98,7 @@ class AppRunner:
             except ValueError as exc:  # bad --param, bad interface, bad camera options
                 raise RunStopped(EXIT_USAGE, str(exc)) from None
             sources.start()
+            live = live_stats.start(self.times, sources, lambda: outputs)  # None unless supervised
             current = self._first_media(sources)
             inputs = ports(video_in=port(current, "video_in"))
             outs = ports(video_out=port(current, "video_out"))
@@ -108,6 +109,8 @@ class AppRunner:
             self._loop(sources, outputs, inputs, outs, current)
             return EXIT_OK
         finally:
+            if live is not None:
+                live.stop()
             if outputs is not None:
                 outputs.close()
             if sources is not None:

@@ -56,7 +56,7 @@ export function liveOutput(page, app) {
 
 export function logFollower(page, app) {
   const log = h("pre", { id: "app-log", "data-testid": "app-log", tabindex: "0", "aria-label": `Log of ${app}` });
-  const state = h("span", { "data-testid": "app-log-state", "aria-live": "polite" });
+  const state = h("span", { class: "empty", "data-testid": "app-log-state", "aria-live": "polite" });
   const follow = h("input", { type: "checkbox", id: "log-follow", checked: true });
   let source = null;
 
@@ -75,18 +75,18 @@ export function logFollower(page, app) {
     source = new EventSource(`/api/apps/${seg(app)}/logs/follow`);
     source.addEventListener("open", () => {
       fill(log); // the stream starts with the newest lines, again after a reconnect
-      fill(state, "following");
+      fill(state, "(live)");
     });
     source.addEventListener("message", (event) => addLine(event.data));
     source.addEventListener("error", () => {
-      fill(state, source && source.readyState === EventSource.CLOSED ? "stopped" : "reconnecting…");
+      fill(state, source && source.readyState === EventSource.CLOSED ? "(stopped)" : "(reconnecting…)");
     });
   };
   follow.addEventListener("change", () => {
     if (follow.checked) start();
     else {
       stop();
-      fill(state, "paused");
+      fill(state, "(paused)");
     }
   });
   page.onLeave(stop);

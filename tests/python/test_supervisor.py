@@ -268,12 +268,20 @@ def test_init_failure_crash_and_full_disk_are_reported(appliance, start_supervis
     a.apps.create(a.app_dir, "init-fails", cameras=["door"], outputs=NO_VIEW, parameters={"fail": "init"})
     a.apps.create(a.app_dir, "crashes", cameras=["door"], outputs=NO_VIEW, parameters={"fail": "crash"})
     a.apps.create(a.app_dir, "disk-full", cameras=["door"], outputs=NO_VIEW)
+    a.apps.create(a.app_dir, "porch-watch", cameras=["porch"], outputs=NO_VIEW)  # a camera not added yet
     full_log = a.home.app_log("disk-full")
     full_log.parent.mkdir(parents=True, exist_ok=True)
     full_log.symlink_to("/dev/full")  # every write fails with ENOSPC, as on a full disk
-    for app in ("init-fails", "crashes", "disk-full"):
+    for app in ("init-fails", "crashes", "disk-full", "porch-watch"):
         a.apps.deploy(app)
     start_supervisor()
+
+    # A launch that cannot be built: ERROR naming the missing camera, retried until it is there.
+    wait_for(a, lambda: "camera 'porch' not found" in status(a, "porch-watch").get("last_error", ""),
+             "porch-watch reported without its camera")
+    assert status(a, "porch-watch")["state"] == "ERROR" and status(a, "porch-watch")["pid"] is None
+    a.cameras.add("porch", str(door_clip))
+    wait_for(a, lambda: running(a, "porch-watch"), "porch-watch running once its camera exists")
 
     # init() raising: exit code 1, the traceback in the status and the log, restarted with a growing wait.
     wait_for(a, lambda: status(a, "init-fails").get("restarts", 0) >= 3, "3 restarts of init-fails")

@@ -21,6 +21,8 @@ from .home import ApplianceHome
 
 MAX_BYTES = 5 * 1024 * 1024
 BACKUPS = 3
+log = logging.getLogger("panoramasdk.appliance")
+
 FORMAT = "%(asctime)s %(levelname)s supervisor: %(message)s"  # the runtime's format (app_logging.py)
 
 
@@ -81,7 +83,10 @@ class AppLog:
             changed = problem != self.problem
             self.problem = problem
         if changed and self._on_problem is not None:
-            self._on_problem(problem)
+            try:
+                self._on_problem(problem)
+            except Exception:  # noqa: BLE001 - a failed report must not stop the copying of the output
+                log.exception("cannot report the state of %s", self.path)
         return failure is None
 
     def note(self, message: str, level: int = logging.INFO) -> bool:

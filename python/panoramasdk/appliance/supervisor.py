@@ -335,6 +335,7 @@ class Supervisor:
         known = {row["name"] for row in self._db.query("SELECT name FROM applications")}
         for app in [a for a, run in self._runs.items() if a not in known and run.child is None]:
             self._runs.pop(app).log.close()
+            (self.home.run_dir / f"{app}.stats.json").unlink(missing_ok=True)
         self._db.execute("UPDATE app_status SET state = 'STOPPED', pid = NULL, view_port = NULL, updated = ? "
                          f"WHERE state != 'STOPPED' AND app NOT IN ({','.join('?' * len(self._runs))})",
                          (now(), *self._runs))

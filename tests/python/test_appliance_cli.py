@@ -53,6 +53,8 @@ def test_apps_versions_deploy_rollback_delete(private_panorama_home):
         panorama("apps", "versions", "pc-copy", "--json").stdout)[0]["version"])
     assert only.returncode == 1 and "only version" in only.stderr
     assert panorama("apps", "delete", "pc-copy").returncode == 0
+    in_use = panorama("cameras", "remove", "entrance")
+    assert in_use.returncode == 1 and "used by the deployed application(s) people-counter" in in_use.stderr
     missing = panorama("apps", "deploy", "nope")
     assert missing.returncode == 2 and "application 'nope' not found" in missing.stderr
 

@@ -5,6 +5,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Optional
 
+from ..errors import StateError
 from ..models.store import ModelStore
 from .applications import ApplicationStore
 from .cameras import CameraRegistry
@@ -29,3 +30,13 @@ class Appliance:
         db = StateDB(home.db_path)
         return cls(home, db, CameraRegistry(db, SecretBox(home)), ApplicationStore(home, db),
                    ModelStore(home.models_dir))
+
+    def remove_camera(self, name: str) -> None:
+        """Removes a camera that no deployed application uses (it would fail at its next start)."""
+        self.cameras.get(name)
+        users = [app["name"] for app in self.apps.list() if app["deployed_version"]
+                 and name in self.apps.manifest(app["name"], app["deployed_version"]).cameras]
+        if users:
+            raise StateError(f"camera '{name}' is used by the deployed application(s) {', '.join(users)}: deploy "
+                             f"versions without it, or delete those applications, first")
+        self.cameras.remove(name)

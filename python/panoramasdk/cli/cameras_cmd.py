@@ -85,7 +85,7 @@ def run_list(args) -> int:
 
 @reports_errors
 def run_remove(args) -> int:
-    open_appliance().cameras.remove(args.name)
+    open_appliance().remove_camera(args.name)
     print(f"camera '{args.name}' removed")
 
 

@@ -15,6 +15,12 @@ def _with_status(a, app: dict) -> dict:
     return dict(app, status=status_of(a, app, app_statuses(a)))
 
 
+def _wake(a) -> None:
+    """The supervisor acts on a change at once rather than at its next pass."""
+    if a.supervisor is not None:
+        a.supervisor.wake()
+
+
 @router.get("")
 def list_apps(a: ApplianceDep) -> list:
     statuses = app_statuses(a)
@@ -36,6 +42,7 @@ def get_app(name: str, a: ApplianceDep) -> dict:
 @router.delete("/{name}", status_code=204)
 def delete_app(name: str, a: ApplianceDep) -> Response:
     a.apps.delete(name)
+    _wake(a)
     return Response(status_code=204)
 
 
@@ -51,6 +58,7 @@ def new_version(name: str, body: VersionIn, a: ApplianceDep) -> dict:
                                  parameters=parameters, models=body.models)
     if body.deploy:
         a.apps.deploy(name, version["version"])
+        _wake(a)
     return version
 
 
@@ -67,17 +75,23 @@ def delete_version(name: str, version: str, a: ApplianceDep) -> Response:
 
 @router.post("/{name}/deploy")
 def deploy(name: str, body: DeployIn, a: ApplianceDep) -> dict:
-    return _with_status(a, a.apps.deploy(name, body.version))
+    app = a.apps.deploy(name, body.version)
+    _wake(a)
+    return _with_status(a, app)
 
 
 @router.post("/{name}/rollback")
 def rollback(name: str, body: DeployIn, a: ApplianceDep) -> dict:
-    return _with_status(a, a.apps.rollback(name, body.version))
+    app = a.apps.rollback(name, body.version)
+    _wake(a)
+    return _with_status(a, app)
 
 
 @router.post("/{name}/stop")
 def stop(name: str, a: ApplianceDep) -> dict:
-    return _with_status(a, a.apps.stop(name))
+    app = a.apps.stop(name)
+    _wake(a)
+    return _with_status(a, app)
 
 
 @router.post("/{name}/clone", status_code=201)

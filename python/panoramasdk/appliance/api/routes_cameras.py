@@ -31,7 +31,7 @@ def get_camera(name: str, a: ApplianceDep) -> dict:
 
 @router.delete("/{name}", status_code=204)
 def remove_camera(name: str, a: ApplianceDep) -> Response:
-    a.cameras.remove(name)
+    a.remove_camera(name)
     return Response(status_code=204)
 
 

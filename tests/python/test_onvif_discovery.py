@@ -92,6 +92,7 @@ def _child() -> None:
         found = _timed(seconds, "discover", lambda: od.discover(FRONT["user"], FRONT["password"], PROBE_S,
                                                                 interface="lo"))
         out["discover"] = [[asdict(d), asdict(details) if details else None, error] for d, details, error in found]
+        out["api_discover"] = _discover_through_the_api()
         out["describe_yard"] = asdict(od.describe_device(out["xaddrs"]["yard"], YARD["user"], YARD["password"]))
         out["errors"] = {
             "wrong_password": _error(lambda: od.describe_device(out["xaddrs"]["front"], FRONT["user"],
@@ -108,6 +109,25 @@ def _child() -> None:
             process.terminate()
         out["camera_exits"] = {key: p.wait(timeout=10) for key, p in cameras.items()}
     print(json.dumps(out))
+
+
+def _discover_through_the_api() -> dict:
+    """POST /api/cameras/discover of panorama serve's API (in process, over a throwaway data folder), then
+    the first profile found added as a camera: what the console's Discover and Add buttons do."""
+    import tempfile
+
+    from fastapi.testclient import TestClient
+    from panoramasdk.appliance.api.app import create_app
+    from panoramasdk.appliance.home import ApplianceHome
+
+    home = ApplianceHome.resolve(tempfile.mkdtemp(prefix="onvif-api-"))
+    client = TestClient(create_app(home, token="test-token"), headers={"Authorization": "Bearer test-token"})
+    found = client.post("/api/cameras/discover", json={"username": FRONT["user"], "password": FRONT["password"],
+                                                       "timeout_s": PROBE_S, "interface": "lo"})
+    front = next(d for d in found.json() if d["name"] == FRONT["name"])
+    added = client.post("/api/cameras", json={"name": "front-door", "url": front["profiles"][0]["uri"],
+                                              "username": FRONT["user"], "password": FRONT["password"]})
+    return {"status": found.status_code, "found": found.json(), "text": found.text, "added": added.json()}
 
 
 # ----------------------------------------------------------------------------- the tests, on the host
@@ -197,6 +217,21 @@ def test_discover_reads_each_profile_uri_and_resolution(netns_run):
         {"token": "sub", "name": "SubStream", "uri": "rtsp://127.0.0.1:8554/sub", "width": 640, "height": 360,
          "encoding": "H264"},
     ]
+
+
+@pytest.mark.slow  # shares one namespace run of about 10 s
+def test_discover_and_add_through_the_api(netns_run):
+    api = netns_run["api_discover"]
+    assert api["status"] == 200
+    by_name = {d["name"]: d for d in api["found"]}
+    assert set(by_name) == {"Front door", "Yard gate"}
+    front = by_name["Front door"]
+    assert front["error"] is None and front["model"] == "FC-100"
+    assert [(p["uri"], p["width"], p["height"]) for p in front["profiles"]] == [
+        ("rtsp://127.0.0.1:8554/stream", 1280, 720), ("rtsp://127.0.0.1:8554/sub", 640, 360)]
+    assert by_name["Yard gate"]["profiles"] == [] and "refused the credentials" in by_name["Yard gate"]["error"]
+    assert api["added"]["url"] == "rtsp://127.0.0.1:8554/stream" and api["added"]["has_password"]
+    assert FRONT["password"] not in api["text"] + json.dumps(api["added"])
 
 
 @pytest.mark.slow  # shares one namespace run of about 10 s

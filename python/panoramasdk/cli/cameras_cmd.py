@@ -36,6 +36,8 @@ def register(subparsers) -> None:
     discover.add_argument("--user", default="", help="user name for the cameras' ONVIF service")
     discover.add_argument("--password-stdin", action="store_true")
     discover.add_argument("--timeout", type=float, default=3.0, metavar="SECONDS")
+    discover.add_argument("--interface", metavar="NAME|ADDRESS",
+                          help="probe on this interface only (default: every one but loopback)")
     discover.add_argument("--json", action="store_true")
     discover.set_defaults(func=run_discover)
 
@@ -94,7 +96,7 @@ def run_discover(args) -> int:
     from ..appliance.onvif_discovery import discover
 
     print(f"probing for ONVIF cameras for {args.timeout:g} s ...", file=sys.stderr)
-    found = discover(args.user, _password(args), args.timeout)
+    found = discover(args.user, _password(args), args.timeout, interface=args.interface)
     rows = []
     for device, details, error in found:
         profiles = details.profiles if details else []

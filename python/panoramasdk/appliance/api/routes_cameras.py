@@ -41,7 +41,8 @@ def discover_cameras(body: DiscoverIn) -> list:
     from ..onvif_discovery import discover
 
     found = []
-    for device, details, error in discover(body.username, body.password.get_secret_value(), body.timeout_s):
+    password = body.password.get_secret_value()
+    for device, details, error in discover(body.username, password, body.timeout_s, interface=body.interface):
         found.append({
             "address": device.address, "name": device.name, "hardware": device.hardware, "xaddrs": device.xaddrs,
             "manufacturer": details.manufacturer if details else None, "model": details.model if details else None,

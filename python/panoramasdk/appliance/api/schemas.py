@@ -29,6 +29,8 @@ class DiscoverIn(Strict):
     username: str = Field("", max_length=256)
     password: SecretStr = Field(SecretStr(""), max_length=256)
     timeout_s: float = Field(3.0, gt=0, le=30)
+    interface: Optional[str] = Field(None, max_length=64, description="probe on this interface name or address "
+                                                                       "only (default: every one but loopback)")
 
 
 class ModelIn(Strict):

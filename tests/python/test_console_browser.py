@@ -298,6 +298,12 @@ def test_console_journey(appliance, browser, rtsp_file_server):
         return "streaming" in entry.text and APP in entry.text and fps and float(fps) > 0
     wait(browser, camera_streams, 20, what=f"{CAMERA} streaming with fps > 0")
     assert RTSP_PASSWORD not in browser.page_source
+    # A refused action shows the API's message: a camera in use cannot be removed.
+    row(browser, "camera-row", CAMERA).find_element(By.CSS_SELECTOR, '[data-testid="camera-remove"]').click()
+    WebDriverWait(browser, 5).until(EC.alert_is_present()).accept()
+    wait(browser, lambda d: d.find_element(By.ID, "notice").get_attribute("data-kind") == "error", what="the refusal")
+    assert text_of(browser, "notice").startswith(f"camera '{CAMERA}' is used by the deployed application(s) {APP}")
+    assert row(browser, "camera-row", CAMERA)
 
     # Metrics: the page tabulates the Prometheus text, the running application in it.
     go(browser, "metrics", '[data-testid="metric-row"]')

@@ -16,7 +16,7 @@ BENCH_ARGS  ?=
 PYTEST_ARGS ?=
 SUDO        := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: all deps build model demo test test-cpp test-python test-numpy123 lint bench bench-deps wheel clean
+.PHONY: all deps build model demo serve test test-cpp test-python test-numpy123 lint bench bench-deps wheel clean
 
 all: build
 
@@ -57,6 +57,11 @@ demo: build model
 	  --record $(DEMO_OUT)/people_counter.mp4 --view $(DEMO_VIEW) \
 	  --log-file $(DEMO_OUT)/people_counter.log --stats $(if $(DEMO_FRAMES),--frames $(DEMO_FRAMES))
 	@echo "recording: $(DEMO_OUT)/people_counter.mp4"
+
+# The appliance: web console, API and supervised applications on http://127.0.0.1:8470/
+# (panorama token prints the token to sign in with).
+serve: build model
+	$(VENV)/bin/panorama serve
 
 test: build model test-cpp test-python test-numpy123
 

@@ -163,6 +163,7 @@ class model:
         self._native_params = None  # its core.PreprocessParams, made on first use
         self._finished = False
         self._counters: Optional[InferenceCounters] = None
+        self._engine: dict = {}  # engine, engine_detail, engine_reason: what runs the model and why
 
     # -- opening and closing ------------------------------------------------------------------------
 
@@ -195,10 +196,13 @@ class model:
         self._preprocess = d.preprocess
         self._native_params = None
         _track(self)
-        if os.environ.get("TVM_TENSORRT_USE_FP16"):
-            log.debug("model '%s': TVM_TENSORRT_USE_FP16 is set; the CPU engine computes in the model's own "
-                      "precision", name)
-        log.info("model '%s' opened from %s (batch size %d)", name, entry.path, batch_size)
+        self._engine = {"engine": engine.engine_name, "engine_detail": engine.detail,
+                        "engine_reason": engine.choice_reason}
+        if os.environ.get("TVM_TENSORRT_USE_FP16") and engine.engine_name != "tensorrt":
+            log.debug("model '%s': TVM_TENSORRT_USE_FP16 is set; %s computes in the model's own precision",
+                      name, engine.engine_name)
+        log.info("model '%s' opened from %s (batch size %d, engine %s: %s)", name, entry.path, batch_size,
+                 engine.engine_name, engine.detail)
         return True
 
     def finish(self) -> None:
@@ -316,11 +320,14 @@ class model:
         return self._native_params
 
     def stats(self) -> dict:
-        """name and batch_size; the queue's counters: submitted, completed, failed, dropped, in_flight,
-        unclaimed, outstanding, pool_allocated, pool_idle; and inference time and batch fill: inferences,
-        inference_s (total), inference_last_ms, inference_mean_ms, batches, batch_items, batch_fill."""
+        """name and batch_size; the engine: engine ("tensorrt", "onnxruntime-cuda" or "onnxruntime-cpu"),
+        engine_detail, engine_reason (why a better engine was not used, or ""); the queue's counters:
+        submitted, completed, failed, dropped, in_flight, unclaimed, outstanding, pool_allocated, pool_idle;
+        and inference time and batch fill: inferences, inference_s (total), inference_last_ms,
+        inference_mean_ms, batches, batch_items, batch_fill."""
         queue = self._open_queue("stats")
-        return {"name": self._name, "batch_size": queue.batch_size, **queue.stats(), **self._counters.as_dict()}
+        return {"name": self._name, "batch_size": queue.batch_size, **self._engine, **queue.stats(),
+                **self._counters.as_dict()}
 
     def __repr__(self) -> str:
         state = "finished" if self._finished else ("open" if self._queue is not None else "not open")

@@ -1,4 +1,4 @@
-"""``panorama models import|list|describe|delete``: the model store from the command line
+"""``panorama models import|list|describe|compile|delete``: the model store from the command line
 (``add`` and ``remove``, the first names, still work)."""
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import json
 import sys
 from pathlib import Path
 
-from ..errors import InvalidArgumentError, PanoramaError, UnsupportedError
+from ..errors import InvalidArgumentError, NoCudaError, PanoramaError, UnsupportedError
 
 DESCRIPTION = """\
 Models are found by name, as on the appliance: `panorama models import people-ssd ./model.onnx` makes
@@ -15,9 +15,12 @@ Models are found by name, as on the appliance: `panorama models import people-ss
 TensorFlow SavedModel folders are converted to ONNX on import when their converter is installed (torch,
 onnxscript for .pt2, tensorflow and tf2onnx). The store is $PANORAMA_HOME/models (default
 ~/.panorama/models), one folder per model with the ONNX file and its model.json.
+`panorama models compile NAME` builds the model's TensorRT engine ahead of time (pip install tensorrt; an
+NVIDIA GPU), cached in the model's engines/ folder per GPU, TensorRT version, precision and batch sizes;
+`panorama run --device cuda` then starts without the build's minutes.
 
-exit status: 0 on success, 2 for a bad name, file or shape, 1 for other failures (a converter that is
-not installed among them)."""
+exit status: 0 on success, 2 for a bad name, file or shape, 1 for other failures (a converter, TensorRT or
+a GPU that is missing among them)."""
 
 _INPUT_HELP = ("an input's shape, batch first, e.g. data:1,3,512,512: needed for dynamic dimensions and for "
                "every input of a TorchScript model; repeat for several inputs")
@@ -52,6 +55,17 @@ def register(subparsers) -> None:
     describe.add_argument("name")
     describe.add_argument("--json", action="store_true", help="print it as one JSON object")
     describe.set_defaults(func=run, models_action="describe")
+
+    compile_ = actions.add_parser("compile", help="build the model's TensorRT engine ahead of time (needs a GPU "
+                                                  "and pip install tensorrt)")
+    compile_.add_argument("name")
+    compile_.add_argument("--fp16", action=argparse.BooleanOptionalAction, default=None,
+                          help="build in FP16 where the GPU has fast FP16 (default: TVM_TENSORRT_USE_FP16=1 asks "
+                               "for it, as in the Panorama guide)")
+    compile_.add_argument("--max-batch", type=int, metavar="N",
+                          help="the largest batch size the engine takes (a model with a dynamic batch dimension; "
+                               "default: the model's recorded batch size)")
+    compile_.set_defaults(func=run, models_action="compile")
 
     delete = actions.add_parser("delete", aliases=["remove"], help="delete a model from the store")
     delete.add_argument("name")
@@ -141,6 +155,20 @@ def _add(store, args) -> None:
     print(f"  preprocess: {describe_preprocess(d.preprocess)}")
 
 
+def _compile(store, args) -> None:
+    from ..models.engine_tensorrt import compile_model
+
+    entry = store.find(args.name)
+    progress = ProgressLine(sys.stderr, f"compile {args.name}")
+    try:
+        result = compile_model(entry, args.fp16, args.max_batch, progress)
+    finally:
+        progress.close()
+    verb = "found the compiled" if result["how"] == "cached" else f"compiled ({result['how']})"
+    print(f"{verb} TensorRT {result['tensorrt']} engine of model '{args.name}': {result['path']}")
+    print(f"  precision: {'fp16' if result['fp16'] else 'fp32'}, batch sizes up to {result['max_batch']}")
+
+
 def run(args) -> int:
     from ..models.preprocess_spec import describe_preprocess
     from ..models.store import ModelStore
@@ -163,10 +191,12 @@ def run(args) -> int:
                 print(json.dumps(info, indent=2))
             else:
                 _print_describe(info)
+        elif args.models_action == "compile":
+            _compile(store, args)
         elif args.models_action == "delete":
             store.delete(args.name)
             print(f"deleted model '{args.name}' from {store.root}")
-    except UnsupportedError as exc:  # a converter to install: not a fault of the file
+    except (UnsupportedError, NoCudaError) as exc:  # a converter, TensorRT or a GPU missing: not the file's fault
         print(f"error: {exc}", file=sys.stderr)
         return 1
     except (PanoramaError, ValueError, FileNotFoundError) as exc:

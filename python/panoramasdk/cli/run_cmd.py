@@ -10,9 +10,10 @@ import sys
 import traceback
 from pathlib import Path
 
+from ..errors import NoCudaError
 from ..parameters import ParameterError, parse_assignments
 from ..runtime import app_logging, session
-from ..runtime.config import CAMERA_SECRETS_ENV, CameraSpec, RunConfig, set_config
+from ..runtime.config import CAMERA_SECRETS_ENV, DEVICE_ENV, CameraSpec, RunConfig, set_config
 from ..runtime.numpy_compat import restore_removed_aliases
 
 log = logging.getLogger("panoramasdk.runtime")
@@ -29,8 +30,13 @@ The application's print() and logging go to stdout and to its log file
 Camera credentials go in the URI (rtsp://user:pass@host/path) or in PANORAMA_CAMERA_USER /
 PANORAMA_CAMERA_PASSWORD; they are never printed.
 
+Models run where --device says (default auto, or PANORAMA_DEVICE): cpu is ONNX Runtime on the CPU; cuda is
+TensorRT (engines built on first use and cached per GPU, see `panorama models compile`) or else ONNX
+Runtime's CUDA provider; auto takes the GPU when it can and logs why it did not.
+
 exit status: 0 when the sources end or --frames is reached; 1 when the application fails to import,
-init() fails or every camera fails; 2 for bad arguments."""
+init() fails, every camera fails or --device cuda cannot run here (the message names what is missing);
+2 for bad arguments."""
 
 
 def _host_port(text: str) -> tuple:
@@ -76,7 +82,11 @@ def register(subparsers) -> None:
     p.add_argument("--stall-timeout", type=float, default=5.0, metavar="SECONDS",
                    help="a live camera silent this long counts as disconnected and is reconnected (default 5)")
     p.add_argument("--log-file", metavar="PATH", help="the application's log file ('-': none, the console only)")
-    p.add_argument("--stats", action="store_true", help="print where the time went at the end")
+    p.add_argument("--device", choices=("auto", "cpu", "cuda"), type=str.lower, metavar="{auto,cpu,cuda}",
+                   help="where models run: auto (the GPU when it can), cpu, or cuda (TensorRT, else "
+                        f"ONNX Runtime's CUDA provider; fails when neither can run); default: ${DEVICE_ENV}, else auto")
+    p.add_argument("--stats", action="store_true", help="print where the time went and which engine ran each "
+                                                        "model at the end")
     p.set_defaults(func=run, exits_process=True)
 
 
@@ -103,6 +113,8 @@ def _camera_credentials(count: int) -> list:
 
 
 def _config_from_args(args) -> RunConfig:
+    from ..models.engines import check_device
+
     models = parse_assignments(args.model)
     for name, path in models.items():
         if not Path(path).is_file():
@@ -122,6 +134,7 @@ def _config_from_args(args) -> RunConfig:
         first_frame_timeout_s=args.first_frame_timeout,
         stall_timeout_s=args.stall_timeout,
         stats=args.stats,
+        device=check_device(args.device or os.environ.get(DEVICE_ENV) or "auto"),
     )
 
 
@@ -138,6 +151,14 @@ def run(args) -> int:
     if not config.cameras:
         print("error: no camera: give at least one --camera URI", file=sys.stderr)
         return 2
+    if config.device == "cuda":  # say what is missing before any camera or model is opened
+        from ..models.engines import engines_for
+
+        try:
+            engines_for(config.device)
+        except NoCudaError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 1
 
     if args.log_file == "-":  # the console only: the appliance's supervisor keeps the log
         log_path = app_logging.setup(None)

@@ -1,9 +1,11 @@
 """The ONNX Runtime engine: runs one model's batches for the C++ batch queue.
 
 The queue calls ``run(list_of_arrays) -> list_of_arrays`` on its worker thread; ONNX Runtime releases
-the GIL while it computes, so the application keeps working meanwhile. CPU by default; the providers
-can be chosen with ``PANORAMA_ORT_PROVIDERS`` (comma-separated, e.g. ``CUDAExecutionProvider,
-CPUExecutionProvider``) and the thread count with ``PANORAMA_ORT_THREADS``.
+the GIL while it computes, so the application keeps working meanwhile. ``device="cpu"`` (the default)
+runs on the CPU; the providers can still be chosen with ``PANORAMA_ORT_PROVIDERS`` (comma-separated) and
+the thread count with ``PANORAMA_ORT_THREADS``. ``device="cuda"`` runs on the GPU with the CUDA execution
+provider of ``onnxruntime-gpu`` and I/O binding (inputs copied to the device by ONNX Runtime, outputs left
+there until they are copied back once).
 """
 from __future__ import annotations
 
@@ -14,7 +16,8 @@ from typing import Optional, Sequence
 
 import numpy as np
 
-from ..errors import InvalidArgumentError
+from ..errors import InvalidArgumentError, NoCudaError
+from .batching import run_item_by_item, runs_item_by_item
 from .descriptor import ModelDescriptor
 
 log = logging.getLogger("panoramasdk.models")
@@ -37,6 +40,19 @@ def default_threads() -> int:
         except ValueError:
             raise InvalidArgumentError(f"PANORAMA_ORT_THREADS={value!r} is not an integer") from None
     return max(1, min(4, os.cpu_count() or 1))
+
+
+CUDA_PROVIDERS = ["CUDAExecutionProvider", "CPUExecutionProvider"]  # CPU for the ops CUDA lacks
+INSTALL_HINT = "pip install onnxruntime-gpu"
+
+
+def cuda_provider_missing() -> str:
+    """Why ONNX Runtime cannot run on the GPU ("" when its CUDA execution provider is there)."""
+    import onnxruntime as ort
+
+    if "CUDAExecutionProvider" in ort.get_available_providers():
+        return ""
+    return f"onnxruntime {ort.__version__} has no CUDA execution provider ({INSTALL_HINT})"
 
 
 def default_providers() -> list:
@@ -67,22 +83,17 @@ def create_session(path: Path, providers: Optional[Sequence[str]] = None, thread
 
 
 class OnnxRuntimeEngine:
-    """Runs batches of `batch_size` items of the model in `path` described by `descriptor`.
-
-    A model whose batch dimension is fixed at 1 runs item by item for larger batches and the outputs
-    are stacked, so every batch size works with every model."""
+    """Runs batches of `batch_size` items of the model in `path` described by `descriptor`, on the CPU or
+    (``device="cuda"``) the GPU. A model whose batch dimension is fixed at 1 runs larger batches item by
+    item (batching.py)."""
 
     def __init__(self, path: Path, descriptor: ModelDescriptor, batch_size: int,
-                 providers: Optional[Sequence[str]] = None):
+                 providers: Optional[Sequence[str]] = None, device: str = "cpu"):
         self.name = descriptor.name
         self.batch_size = batch_size
-        fixed_batch = descriptor.inputs[0].shape[0]
-        self.item_by_item = False
-        if not descriptor.dynamic_batch and batch_size != fixed_batch:
-            if fixed_batch != 1:
-                raise InvalidArgumentError(f"model '{descriptor.name}' has a fixed batch size of {fixed_batch}; "
-                                           f"open it with batch_size={fixed_batch}")
-            self.item_by_item = True
+        self.item_by_item = runs_item_by_item(descriptor, batch_size)
+        if device == "cuda":
+            providers = providers or CUDA_PROVIDERS
         try:
             self.session = create_session(path, providers)
         except InvalidArgumentError:
@@ -90,18 +101,36 @@ class OnnxRuntimeEngine:
         except Exception as exc:
             raise InvalidArgumentError(f"model '{descriptor.name}': {path} cannot be loaded by ONNX Runtime: "
                                        f"{_first_line(exc)}") from exc
+        used = self.session.get_providers()
+        if device == "cuda" and "CUDAExecutionProvider" not in used:
+            # ORT falls back to the CPU when the CUDA provider cannot start (CUDA or cuDNN libraries missing).
+            raise NoCudaError(f"model '{descriptor.name}': ONNX Runtime's CUDA execution provider did not start "
+                              f"(providers in use: {', '.join(used)}); check that the CUDA and cuDNN libraries "
+                              f"onnxruntime-gpu needs are installed")
+        self.engine_name = "onnxruntime-cuda" if used[0] == "CUDAExecutionProvider" else "onnxruntime-cpu"
+        self.detail = f"ONNX Runtime, {', '.join(used)}"
+        self._binding = self.session.io_binding() if self.engine_name == "onnxruntime-cuda" else None
         self.input_names = [t.name for t in descriptor.inputs]
         self.output_names = [t.name for t in descriptor.outputs]
-        log.debug("model '%s': ONNX Runtime %s, batch %d%s", self.name, self.session.get_providers(), batch_size,
+        log.debug("model '%s': ONNX Runtime %s, batch %d%s", self.name, used, batch_size,
                   " (item by item)" if self.item_by_item else "")
 
     def run(self, inputs: list) -> list:
         """One batch: arrays shaped (batch_size, ...) in input order -> arrays in output order."""
-        if not self.item_by_item:
+        if self.item_by_item:
+            return run_item_by_item(self._run_once, inputs, self.batch_size)
+        return self._run_once(inputs)
+
+    def _run_once(self, inputs: list) -> list:
+        if self._binding is None:
             return self.session.run(self.output_names, dict(zip(self.input_names, inputs)))
-        per_item = [self.session.run(self.output_names, {n: x[i:i + 1] for n, x in zip(self.input_names, inputs)})
-                    for i in range(self.batch_size)]
-        return [np.concatenate([item[k] for item in per_item], axis=0) for k in range(len(self.output_names))]
+        binding = self._binding
+        for name, x in zip(self.input_names, inputs):
+            binding.bind_cpu_input(name, np.ascontiguousarray(x))
+        for name in self.output_names:
+            binding.bind_output(name, "cuda")
+        self.session.run_with_iobinding(binding)
+        return binding.copy_outputs_to_cpu()
 
 
 def _first_line(exc: BaseException) -> str:

@@ -13,6 +13,8 @@ from typing import Optional
 CAMERA_SECRETS_ENV = "PANORAMA_CAMERA_SECRETS"
 # Where a supervised application writes its live statistics (JSON, rewritten every second).
 LIVE_STATS_ENV = "PANORAMA_LIVE_STATS"
+# Where models run for an application started with python directly: auto, cpu or cuda.
+DEVICE_ENV = "PANORAMA_DEVICE"
 
 
 @dataclass
@@ -38,6 +40,7 @@ class RunConfig:
     stall_timeout_s: float = 5.0
     log_file: Optional[str] = None
     stats: bool = False  # print a per-stage time summary at the end
+    device: str = "auto"  # where models run: auto, cpu or cuda (models/engines.py)
 
 
 _current: Optional[RunConfig] = None
@@ -54,7 +57,8 @@ def _split_list(value: str) -> list:
 
 def config_from_environment() -> RunConfig:
     """PANORAMA_CAMERAS (comma-separated URIs), PANORAMA_CAMERA_USER / PANORAMA_CAMERA_PASSWORD,
-    PANORAMA_PARAMS (NAME=VALUE,...), PANORAMA_MODELS (NAME=PATH,...), PANORAMA_FRAMES, PANORAMA_RECORD."""
+    PANORAMA_PARAMS (NAME=VALUE,...), PANORAMA_MODELS (NAME=PATH,...), PANORAMA_FRAMES, PANORAMA_RECORD,
+    PANORAMA_DEVICE (auto, cpu or cuda)."""
     env = os.environ
     user, password = env.get("PANORAMA_CAMERA_USER", ""), env.get("PANORAMA_CAMERA_PASSWORD", "")
     cameras = [CameraSpec(uri, user, password) for uri in _split_list(env.get("PANORAMA_CAMERAS", ""))]
@@ -62,7 +66,7 @@ def config_from_environment() -> RunConfig:
     models = dict(item.split("=", 1) for item in _split_list(env.get("PANORAMA_MODELS", "")) if "=" in item)
     frames = int(env["PANORAMA_FRAMES"]) if env.get("PANORAMA_FRAMES") else None
     return RunConfig(cameras=cameras, params=params, model_overrides=models, frames=frames,
-                     record=env.get("PANORAMA_RECORD") or None)
+                     record=env.get("PANORAMA_RECORD") or None, device=env.get(DEVICE_ENV) or "auto")
 
 
 def current_config() -> RunConfig:

@@ -85,7 +85,7 @@ class LiveStats:
             "frame_sets_per_s": recent_sets / (now - when) if now > when else 0.0,
             "streams": [dict(index=i, uri=uri, **{k: stats.get(k) for k in STREAM_KEYS})
                         for i, (uri, stats) in enumerate(zip(self._sources.uris, self._sources.stats()))],
-            "models": _model_stats(),
+            "models": model_stats(),
             "outputs": outputs.stats() if outputs is not None else [],
         }
 
@@ -105,7 +105,8 @@ class LiveStats:
             self._write_failed = False
 
 
-def _model_stats() -> list:
+def model_stats() -> list:
+    """model.stats() of each model open in this process, by name."""
     from ..model import open_models
 
     stats = []

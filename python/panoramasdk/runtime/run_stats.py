@@ -1,5 +1,6 @@
 """The end-of-run figures behind ``--stats``: where the loop's time went, what each camera delivered and
-dropped, and what each output did (overlay and encode time, decode-to-output latency).
+dropped, which engine ran each model (and why), and what each output did (overlay and encode time,
+decode-to-output latency).
 
 ``--stats`` logs them as a few lines. When the environment variable ``PANORAMA_STATS_JSON`` names a file,
 the same figures are also written there as JSON (the benchmarks read it), with or without ``--stats``.
@@ -11,9 +12,13 @@ import logging
 import os
 from pathlib import Path
 
+from .live_stats import model_stats
+
 log = logging.getLogger("panoramasdk.runtime")
 
 STATS_JSON_ENV = "PANORAMA_STATS_JSON"
+MODEL_KEYS = ("name", "batch_size", "engine", "engine_detail", "engine_reason", "inferences", "inference_mean_ms",
+              "batch_fill")
 STREAM_KEYS = ("frames_decoded", "frames_delivered", "frames_dropped", "decode_errors", "reconnects", "fps")
 
 
@@ -29,6 +34,7 @@ def collect(times, uris: list, stream_stats: list, output_stats: list) -> dict:
         "output_s": times.output_s,
         "streams": [dict(uri=uri, **{k: s.get(k) for k in STREAM_KEYS}) for uri, s in zip(uris, stream_stats)],
         "outputs": [dict(s) for s in output_stats],
+        "models": [{k: m.get(k) for k in MODEL_KEYS} for m in model_stats()],
     }
 
 
@@ -48,6 +54,11 @@ def summary_lines(stats: dict) -> list:
     for i, s in enumerate(stats["streams"]):
         lines.append(f"camera {i} {s['uri']}: {s['frames_decoded']} decoded, {s['frames_delivered']} delivered, "
                      f"{s['frames_dropped']} dropped (newest-frame policy)")
+    for m in stats.get("models", []):
+        why = f" ({m['engine_reason']})" if m["engine_reason"] else ""
+        lines.append(f"model '{m['name']}': engine {m['engine']}{why}, {m['engine_detail']}; {m['inferences']} "
+                     f"batches of {m['batch_size']}, {m['inference_mean_ms']:.2f} ms each, "
+                     f"fill {m['batch_fill']:.2f}")
     for i, o in enumerate(stats["outputs"]):
         if not o:
             continue

@@ -20,6 +20,13 @@ def private_panorama_home(tmp_path, monkeypatch):
     return home
 
 
+@pytest.fixture(autouse=True)
+def models_on_the_cpu(monkeypatch):
+    """Models run on the CPU, the oracle, unless a test asks for a device: on a machine with TensorRT every
+    model of every test would otherwise build an engine (tests/python/gpu covers the GPU engines)."""
+    monkeypatch.setenv("PANORAMA_DEVICE", "cpu")
+
+
 @pytest.fixture(scope="session")
 def media_dir(tmp_path_factory) -> Path:
     return tmp_path_factory.mktemp("media")

@@ -3,6 +3,7 @@ has, and on this machine the people counter, `panorama run --device` and `panora
 user runs them (on a machine without a GPU engine they fail or fall back, naming what is missing)."""
 from __future__ import annotations
 
+import importlib.util
 import re
 import subprocess
 import sys
@@ -13,13 +14,15 @@ import pytest
 from cli_helpers import ROOT, panorama
 from panoramasdk import errors
 from panoramasdk.models import ModelStore
+from panoramasdk.models.cuda_buffers import buffers_missing
 from panoramasdk.models.engine_tensorrt import tensorrt_missing
-from panoramasdk.models.engines import GPU_ENGINE_HINT, choose_engines, engines_for
+from panoramasdk.models.engines import choose_engines, engines_for
 from panoramasdk.runtime.config import config_from_environment
 
 NO_GPU = "no NVIDIA driver (libcuda.so.1) found"
 NO_TRT = "TensorRT is not installed (pip install tensorrt)"
 NO_ORT = "onnxruntime 1.20.0 has no CUDA execution provider (pip install onnxruntime-gpu)"
+NO_ENGINE = f"no GPU engine: {NO_TRT}; {NO_ORT}"
 APP = ROOT / "examples" / "people_counter" / "app.py"
 CLIP = ROOT / "examples" / "assets" / "vtest-pedestrians-768x576-10fps.mp4"
 
@@ -36,9 +39,9 @@ def cuda_missing_here() -> str:
     ("", "", "", ("tensorrt", "onnxruntime-cuda", "onnxruntime-cpu"), ""),
     ("", NO_TRT, "", ("onnxruntime-cuda", "onnxruntime-cpu"), NO_TRT),
     ("", "", NO_ORT, ("tensorrt", "onnxruntime-cpu"), NO_ORT),
-    ("", NO_TRT, NO_ORT, ("onnxruntime-cpu",), f"no GPU engine: {GPU_ENGINE_HINT}"),
+    ("", NO_TRT, NO_ORT, ("onnxruntime-cpu",), NO_ENGINE),
     (NO_GPU, "", "", ("onnxruntime-cpu",), NO_GPU),
-    (NO_GPU, NO_TRT, NO_ORT, ("onnxruntime-cpu",), f"{NO_GPU}; no GPU engine: {GPU_ENGINE_HINT}"),
+    (NO_GPU, NO_TRT, NO_ORT, ("onnxruntime-cpu",), f"{NO_GPU}; {NO_ENGINE}"),
 ])
 def test_auto_takes_the_best_engine_and_says_why_it_fell_back(gpu, trt, ort, engines, reason):
     choice = choose_engines("auto", gpu, trt, ort)
@@ -52,9 +55,9 @@ def test_cuda_takes_only_gpu_engines():
 
 
 @pytest.mark.parametrize("gpu, trt, ort, message", [
-    ("", NO_TRT, NO_ORT, f"device 'cuda': no GPU engine: {GPU_ENGINE_HINT}"),
+    ("", NO_TRT, NO_ORT, f"device 'cuda': {NO_ENGINE}"),
     (NO_GPU, "", "", f"device 'cuda': {NO_GPU}"),
-    (NO_GPU, NO_TRT, NO_ORT, f"device 'cuda': {NO_GPU}; no GPU engine: {GPU_ENGINE_HINT}"),
+    (NO_GPU, NO_TRT, NO_ORT, f"device 'cuda': {NO_GPU}; {NO_ENGINE}"),
 ])
 def test_cuda_without_a_gpu_or_engine_names_what_is_missing(gpu, trt, ort, message):
     with pytest.raises(errors.NoCudaError) as info:
@@ -71,6 +74,16 @@ def test_cpu_is_onnx_runtime_whatever_the_machine_has():
 def test_an_unknown_device_is_a_value_error_naming_the_choices(bad):
     with pytest.raises(ValueError, match="auto, cpu, cuda"):
         choose_engines(bad, "", "", "")
+
+
+def test_tensorrt_without_device_buffers_is_not_chosen():
+    """TensorRT's engine needs CuPy or PyTorch: without both it is left out, before a build of minutes."""
+    has_buffers = any(importlib.util.find_spec(name) is not None for name in ("cupy", "torch"))
+    assert (buffers_missing() == "") == has_buffers
+    if not has_buffers:
+        assert "pip install cupy-cuda12x (or torch)" in buffers_missing()
+        choice = choose_engines("auto", "", buffers_missing(), "")
+        assert choice.engines == ("onnxruntime-cuda", "onnxruntime-cpu") and "CuPy or PyTorch" in choice.reason
 
 
 def test_python_started_apps_read_the_device_from_the_environment(monkeypatch):
@@ -111,7 +124,7 @@ def test_device_cuda_fails_before_the_app_starts_naming_what_is_missing(people_s
     assert r.returncode == 1, r.stderr
     assert r.stderr.strip().splitlines() == [f"error: {missing}"]
     assert "people detected" not in r.stdout
-    assert GPU_ENGINE_HINT in missing or "NVIDIA" in missing or "CUDA" in missing
+    assert "pip install tensorrt" in missing or "NVIDIA" in missing or "CUDA" in missing
 
 
 def test_device_auto_runs_the_people_counter_and_says_where(people_ssd):

@@ -6,6 +6,7 @@ same bytes; ``upload``/``download`` queue the copy on the engine's stream, ``syn
 """
 from __future__ import annotations
 
+import importlib.util
 import logging
 from typing import Tuple
 
@@ -83,6 +84,13 @@ class _TorchBuffers:
 
     def synchronize(self) -> None:
         self._stream.synchronize()
+
+
+def buffers_missing() -> str:
+    """Why no buffer provider can be had ("" when CuPy or PyTorch is installed), without importing either."""
+    if any(importlib.util.find_spec(name) is not None for name in ("cupy", "torch")):
+        return ""
+    return f"the TensorRT engine needs CuPy or PyTorch for its device buffers ({INSTALL_HINT})"
 
 
 def open_buffers():

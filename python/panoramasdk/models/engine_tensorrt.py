@@ -230,11 +230,11 @@ class TensorRtEngine:
         self.batch_size = batch_size
         self.item_by_item = runs_item_by_item(d, batch_size)
         run_batch = 1 if self.item_by_item else batch_size
+        self._buffers = open_buffers()  # before a build of minutes that could not run without them
         plan = _plan(trt, entry, run_batch, None, fp16)
         self._runtime = trt.Runtime(_logger(trt))
         self._engine, key, how = _engine_for(trt, entry, plan, self._runtime, _log_phases(d.name))
         self._context = self._engine.create_execution_context()
-        self._buffers = open_buffers()
         names = [self._engine.get_tensor_name(i) for i in range(self._engine.num_io_tensors)]
         for t in d.inputs + d.outputs:
             if t.name not in names:

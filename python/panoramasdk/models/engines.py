@@ -23,7 +23,6 @@ from .store import ModelEntry
 log = logging.getLogger("panoramasdk.models")
 
 DEVICES = ("auto", "cpu", "cuda")
-GPU_ENGINE_HINT = "pip install tensorrt or onnxruntime-gpu"
 
 
 @dataclass(frozen=True)
@@ -52,7 +51,7 @@ def choose_engines(device: str, gpu_missing: str, tensorrt_missing: str, ort_cud
     if gpu_missing or not gpu_engines:
         problems = [gpu_missing] if gpu_missing else []
         if not gpu_engines:
-            problems.append(f"no GPU engine: {GPU_ENGINE_HINT}")
+            problems.append(f"no GPU engine: {tensorrt_missing}; {ort_cuda_missing}")
         if device == "cuda":
             raise NoCudaError(f"device 'cuda': {'; '.join(problems)}")
         return EngineChoice(("onnxruntime-cpu",), "; ".join(problems))
@@ -77,10 +76,11 @@ def engines_for(device: str) -> EngineChoice:
     gpu_missing = cuda_unavailable_reason()
     if gpu_missing and device == "auto":
         return choose_engines(device, gpu_missing, "", "")
+    from .cuda_buffers import buffers_missing
     from .engine_onnxruntime import cuda_provider_missing
     from .engine_tensorrt import tensorrt_missing
 
-    return choose_engines(device, gpu_missing, tensorrt_missing(), cuda_provider_missing())
+    return choose_engines(device, gpu_missing, tensorrt_missing() or buffers_missing(), cuda_provider_missing())
 
 
 def _make(name: str, entry: ModelEntry, batch_size: int):

@@ -1,7 +1,7 @@
 # Every build option of the project, with one prefix, in one place.
 set(PANORAMA_WITH_CUDA "AUTO" CACHE STRING "Compile the CUDA sources: AUTO (when a toolkit is found), ON, OFF")
 set_property(CACHE PANORAMA_WITH_CUDA PROPERTY STRINGS AUTO ON OFF)
-set(PANORAMA_WITH_NVDEC "AUTO" CACHE STRING "Build the NVDEC decoder (needs CUDA and the ffnvcodec headers)")
+set(PANORAMA_WITH_NVDEC "AUTO" CACHE STRING "Build the NVDEC decoder: AUTO (when CUDA and the ffnvcodec headers are found), ON, OFF")
 set_property(CACHE PANORAMA_WITH_NVDEC PROPERTY STRINGS AUTO ON OFF)
 # OFF leaves out everything built on FFmpeg and FreeType (media, decode, pipeline, overlay, sink), so the
 # core, image, infer and CUDA parts build on a machine without them (for example a bare GPU test box).

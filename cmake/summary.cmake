@@ -11,6 +11,7 @@ message(STATUS "  CUDA              : ${PANORAMA_HAVE_CUDA} (PANORAMA_WITH_CUDA=
 if(PANORAMA_HAVE_CUDA)
   message(STATUS "  CUDA architectures: ${CMAKE_CUDA_ARCHITECTURES}")
 endif()
+message(STATUS "  NVDEC             : ${PANORAMA_HAVE_NVDEC} (PANORAMA_WITH_NVDEC=${PANORAMA_WITH_NVDEC}) ${PANORAMA_NVDEC_NOTE}")
 message(STATUS "  Python module     : ${PANORAMA_BUILD_PYTHON}")
 message(STATUS "  C++ tests         : ${PANORAMA_BUILD_TESTS}")
 message(STATUS "  GPU benchmarks    : ${PANORAMA_BUILD_BENCHMARKS} (built in CUDA builds only)")

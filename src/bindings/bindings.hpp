@@ -15,5 +15,6 @@ void bind_infer(py::module_& m);
 void bind_overlay(py::module_& m);
 void bind_sink(py::module_& m);
 void bind_cuda(py::module_& m);
+void bind_decode(py::module_& m);
 
 }  // namespace panorama::bindings

@@ -26,6 +26,7 @@ PYBIND11_MODULE(_core, m) {
   bind_image(m);
   bind_infer(m);
   bind_cuda(m);
+  bind_decode(m);
 #if PANORAMA_WITH_MEDIA
   bind_media(m);
   bind_overlay(m);

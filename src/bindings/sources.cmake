@@ -5,7 +5,8 @@ set(PANORAMA_BINDINGS_SOURCES
   src/bindings/bind_core.cpp
   src/bindings/bind_image.cpp
   src/bindings/bind_infer.cpp
-  src/bindings/bind_cuda.cpp)
+  src/bindings/bind_cuda.cpp
+  src/bindings/bind_decode.cpp)
 # The areas built on FFmpeg and FreeType (module.cpp registers them only in such builds).
 if(PANORAMA_WITH_MEDIA)
   list(APPEND PANORAMA_BINDINGS_SOURCES

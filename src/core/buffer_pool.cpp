@@ -20,14 +20,20 @@ uint8_t* allocate_aligned(size_t bytes) {
   return static_cast<uint8_t*>(p);
 }
 
+void free_aligned(uint8_t* p) noexcept { std::free(p); }
+
 }  // namespace
 
 std::shared_ptr<BufferPool> BufferPool::create(size_t max_free) {
-  return std::shared_ptr<BufferPool>(new BufferPool(max_free));
+  return create(max_free, Allocator{&allocate_aligned, &free_aligned});
+}
+
+std::shared_ptr<BufferPool> BufferPool::create(size_t max_free, Allocator allocator) {
+  return std::shared_ptr<BufferPool>(new BufferPool(max_free, allocator));
 }
 
 BufferPool::~BufferPool() {
-  for (auto& entry : free_) std::free(entry.first);
+  for (auto& entry : free_) allocator_.release(entry.first);
 }
 
 BufferPtr BufferPool::acquire(size_t bytes) {
@@ -46,7 +52,7 @@ BufferPtr BufferPool::acquire(size_t bytes) {
   }
   if (!data) {
     try {
-      data = allocate_aligned(bytes);
+      data = allocator_.allocate(bytes);
     } catch (...) {
       std::lock_guard<std::mutex> lock(mutex_);
       --allocated_;
@@ -59,11 +65,11 @@ BufferPtr BufferPool::acquire(size_t bytes) {
   auto buffer = std::make_shared<Buffer>();
   buffer->data = data;
   buffer->size = bytes;
-  buffer->storage = std::shared_ptr<void>(data, [weak_pool, bytes](void* p) {
+  buffer->storage = std::shared_ptr<void>(data, [weak_pool, bytes, release = allocator_.release](void* p) {
     if (auto pool = weak_pool.lock()) {
       pool->give_back(static_cast<uint8_t*>(p), bytes);
     } else {
-      std::free(p);
+      release(static_cast<uint8_t*>(p));
     }
   });
   return buffer;
@@ -78,7 +84,7 @@ void BufferPool::give_back(uint8_t* data, size_t bytes) {
     }
     --allocated_;
   }
-  std::free(data);
+  allocator_.release(data);
 }
 
 size_t BufferPool::allocated() const {

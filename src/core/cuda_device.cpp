@@ -64,4 +64,16 @@ void require_cuda_device(const std::string& feature) {
   if (!reason.empty()) fail(ErrorCode::NoCuda, feature + " needs a CUDA device: " + reason);
 }
 
+CudaDeviceScope::CudaDeviceScope(int device) {
+  int current = 0;
+  cuda_check(cudaGetDevice(&current), "CudaDeviceScope: cudaGetDevice");
+  if (current == device) return;
+  cuda_check(cudaSetDevice(device), "CudaDeviceScope: cudaSetDevice(" + std::to_string(device) + ")");
+  previous_ = current;
+}
+
+CudaDeviceScope::~CudaDeviceScope() {
+  if (previous_ >= 0) cudaSetDevice(previous_);
+}
+
 }  // namespace panorama

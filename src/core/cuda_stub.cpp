@@ -10,6 +10,8 @@ int cuda_device_count() noexcept { return 0; }
 std::vector<CudaDeviceInfo> cuda_devices() { return {}; }
 std::string cuda_unavailable_reason() { return "panoramasdk was built without CUDA"; }
 void require_cuda_device(const std::string& feature) { throw_no_cuda(feature); }
+CudaDeviceScope::CudaDeviceScope(int) { throw_no_cuda("CudaDeviceScope"); }
+CudaDeviceScope::~CudaDeviceScope() = default;
 
 void* cuda_allocate(MemoryKind kind, size_t) {
   throw_no_cuda(kind == MemoryKind::Device ? "a device buffer" : "a pinned host buffer");

@@ -3,6 +3,7 @@ set(PANORAMA_CORE_SOURCES
   src/core/build_info.cpp
   src/core/buffer_pool.cpp
   src/core/frame_pool.cpp
+  src/core/cuda_buffer_pool.cpp
   src/core/log.cpp
   src/core/parallel_for.cpp)
 

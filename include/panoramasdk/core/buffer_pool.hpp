@@ -1,6 +1,7 @@
 #pragma once
-// Pooled host memory (decoded frames, batch inputs, results): buffers go back
-// to their pool when the last reference goes away (a Frame or Tensor in C++, a numpy view in Python).
+// Pooled memory (decoded frames, batch inputs, results; device and pinned memory through
+// make_cuda_buffer_pool in cuda_buffer_pool.hpp): buffers go back to their pool when the last
+// reference goes away (a Frame or Tensor in C++, a numpy view in Python).
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -10,7 +11,8 @@
 
 namespace panorama {
 
-// A host buffer of `size` bytes, 64-byte aligned. `storage` owns `data`.
+// A buffer of `size` bytes (host memory 64-byte aligned, unless the pool's allocator says otherwise).
+// `storage` owns `data`.
 struct Buffer {
   uint8_t* data = nullptr;
   size_t size = 0;
@@ -22,7 +24,13 @@ using BufferPtr = std::shared_ptr<Buffer>;
 // outlive its pool (it is then freed instead of returned).
 class BufferPool : public std::enable_shared_from_this<BufferPool> {
  public:
+  // Where a pool's memory comes from; the default is 64-byte aligned host memory.
+  struct Allocator {
+    uint8_t* (*allocate)(size_t bytes);        // throws Error when out of memory
+    void (*release)(uint8_t* data) noexcept;
+  };
   static std::shared_ptr<BufferPool> create(size_t max_free = 16);
+  static std::shared_ptr<BufferPool> create(size_t max_free, Allocator allocator);
   ~BufferPool();  // frees the idle buffers; buffers in use are freed by their last holder
   BufferPool(const BufferPool&) = delete;
   BufferPool& operator=(const BufferPool&) = delete;
@@ -32,10 +40,11 @@ class BufferPool : public std::enable_shared_from_this<BufferPool> {
   size_t idle() const;               // buffers waiting for reuse
 
  private:
-  explicit BufferPool(size_t max_free) : max_free_(max_free) {}
+  BufferPool(size_t max_free, Allocator allocator) : max_free_(max_free), allocator_(allocator) {}
   void give_back(uint8_t* data, size_t bytes);
 
   size_t max_free_;
+  Allocator allocator_;
   mutable std::mutex mutex_;
   std::vector<std::pair<uint8_t*, size_t>> free_;
   size_t allocated_ = 0;

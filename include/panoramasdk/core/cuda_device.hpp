@@ -31,4 +31,17 @@ std::string cuda_unavailable_reason();
 // Throws Error(NoCuda) naming `feature` and cuda_unavailable_reason() when no device is usable.
 void require_cuda_device(const std::string& feature);
 
+// Makes `device` the calling thread's current CUDA device for the scope's lifetime, then restores the
+// previous one (for work on a frame that lives on another GPU). Throws Error(NoCuda) without CUDA.
+class CudaDeviceScope {
+ public:
+  explicit CudaDeviceScope(int device);
+  ~CudaDeviceScope();
+  CudaDeviceScope(const CudaDeviceScope&) = delete;
+  CudaDeviceScope& operator=(const CudaDeviceScope&) = delete;
+
+ private:
+  int previous_ = -1;  // -1: nothing to restore
+};
+
 }  // namespace panorama

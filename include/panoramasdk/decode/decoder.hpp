@@ -2,8 +2,9 @@
 // Compressed video packets -> packed BGR24 frames in pooled buffers (the one copy on the CPU path:
 // libswscale writes straight into the panorama::Frame that Python later views without copying).
 // Backends, chosen by make_decoder(): libavcodec on the CPU with frame threads (decoder_ffmpeg.cpp);
-// NVDEC where a GPU is present (later). Codecs: whatever the backend has: H.264 always, H.265 when
-// FFmpeg was built with it, raw video (the test pattern). A decoder is used by one thread.
+// NVDEC (decoder_nvdec.hpp) for H.264/H.265 when the config asks for the GPU and NVDEC is usable,
+// else libavcodec, with the reason logged once. Codecs: whatever the backend has: H.264 always, H.265
+// when FFmpeg was built with it, raw video (the test pattern). A decoder is used by one thread.
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -26,6 +27,7 @@ struct DecoderConfig {
   int time_base_num = 1;                     // unit of packet time stamps
   int time_base_den = 1;
   int threads = 0;                           // decoder threads; 0 = automatic
+  bool gpu = false;                          // decode on NVDEC where it can (the GPU path)
   std::string what;                          // names the stream in messages (a redacted URI)
 };
 
@@ -48,8 +50,10 @@ class Decoder {
   virtual std::string description() const = 0;
 };
 
-// The best decoder for `config.codec`. Throws Error(Unsupported) naming the codec when no backend
-// decodes it, Error(InvalidArgument) when config.codec is null.
+// The best decoder for `config.codec`. With config.gpu, NVDEC when it is usable and takes the stream
+// (H.264/H.265, 8-bit 4:2:0); otherwise libavcodec, and the log (logger "panoramasdk.decode") says why
+// once per reason. Throws Error(Unsupported) naming the codec when no backend decodes it,
+// Error(InvalidArgument) when config.codec is null.
 std::unique_ptr<Decoder> make_decoder(const DecoderConfig& config, std::shared_ptr<FramePool> pool);
 
 }  // namespace panorama

@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# Run HERE (a machine with FFmpeg and libffmpeg-nvenc-dev), before sending the tree to a bare GPU
+# machine: puts what check.sh cannot make there into build/gpu-carry (git-ignored, about 6 MB):
+#   include/ffnvcodec/   FFmpeg's NVDEC/NVENC loader headers (the NVDEC build needs only these)
+#   clips/               H.264 and H.265 Annex-B test clips made by ffmpeg (libx264, libx265), with
+#                        libavcodec's decode of the small ones as raw NV12 (the oracle for NVDEC) and
+#                        clips.txt: "file codec width height frames reference" a line
+#
+#   bash benchmarks/gpu/prepare_carry.sh [DEST]      (DEST defaults to build/gpu-carry)
+# then: run(command="bash benchmarks/gpu/check.sh", carry=["build/gpu-carry"])
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+DEST=${1:-$ROOT/build/gpu-carry}
+for tool in ffmpeg ffprobe pkg-config; do
+  command -v "$tool" >/dev/null || { echo "prepare_carry: $tool not found (apt-get install ffmpeg pkg-config)" >&2; exit 2; }
+done
+if ! pkg-config --exists ffnvcodec; then
+  echo "prepare_carry: no ffnvcodec headers (apt-get install libffmpeg-nvenc-dev)" >&2
+  exit 2
+fi
+
+rm -rf "$DEST"
+mkdir -p "$DEST/include" "$DEST/clips"
+cp -r "$(pkg-config --variable=includedir ffnvcodec)/ffnvcodec" "$DEST/include/"
+
+CLIPS=$DEST/clips
+MANIFEST=$CLIPS/clips.txt
+: >"$MANIFEST"
+# make_clip NAME CODEC WIDTH HEIGHT FRAMES REFERENCE(yes/no): testsrc2 (moving, textured) with B-frames
+# and a key frame every 12 pictures, so the decoder sees reordering and several GOPs.
+make_clip() {
+  local name=$1 codec=$2 width=$3 height=$4 frames=$5 reference=$6 encoder
+  if [ "$codec" = h264 ]; then
+    encoder=(-c:v libx264 -preset veryfast -crf 28 -g 12 -bf 2 -f h264)
+  else
+    encoder=(-c:v libx265 -preset veryfast -crf 30 -x265-params "log-level=error:keyint=12:bframes=2:pools=2" -f hevc)
+  fi
+  ffmpeg -hide_banner -loglevel error -y -f lavfi -i "testsrc2=size=${width}x${height}:rate=30" \
+    -frames:v "$frames" -pix_fmt yuv420p -threads 2 "${encoder[@]}" "$CLIPS/$name"
+  # The frame count as libavcodec decodes it (not the count asked for).
+  local decoded
+  decoded=$(ffprobe -v error -count_frames -select_streams v:0 -show_entries stream=nb_read_frames \
+    -of default=nw=1:nk=1 "$CLIPS/$name")
+  local ref=-
+  if [ "$reference" = yes ]; then
+    ref=$name.nv12
+    ffmpeg -hide_banner -loglevel error -y -i "$CLIPS/$name" -f rawvideo -pix_fmt nv12 "$CLIPS/$ref"
+  fi
+  echo "$name $codec $width $height $decoded $ref" >>"$MANIFEST"
+}
+
+# The oracle clips: 320x180 is coded as 320x192 (H.264) / 320x184 (H.265), so cropping is exercised.
+make_clip small.h264 h264 320 180 24 yes
+make_clip small.h265 hevc 320 180 24 yes
+# The benchmark clips (and frame counts at the size cameras send).
+make_clip 1080p.h264 h264 1920 1080 60 no
+make_clip 1080p.h265 hevc 1920 1080 60 no
+
+echo "prepare_carry: $(du -sh "$DEST" | cut -f1) in $DEST"
+cat "$MANIFEST"

@@ -1,0 +1,144 @@
+// make_decoder with config.gpu (the GPU path). Without NVDEC (CI has no GPU) it falls back to libavcodec
+// and the log says why, once; with NVDEC (a GPU machine with FFmpeg) it decodes an MP4 (length-prefixed
+// NAL units, through the mp4toannexb filter) and an .h264 file to the same frames as libavcodec, within
+// the two paths' colour conversions (libswscale vs pixel_math::yuv_to_bgr_pixel).
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdlib>
+#include <string>
+#include <vector>
+
+#include "media_test_files.hpp"
+#include "panoramasdk/core/log.hpp"
+#include "panoramasdk/decode/decoder.hpp"
+#include "panoramasdk/decode/decoder_nvdec.hpp"
+#include "panoramasdk/media/source.hpp"
+#include "panoramasdk/media/stop_signal.hpp"
+
+extern "C" {
+#include <libavcodec/packet.h>
+}
+
+using namespace panorama;
+
+namespace {
+
+struct PacketFreer {
+  void operator()(AVPacket* p) const { av_packet_free(&p); }
+};
+
+struct Decoded {
+  std::vector<FramePtr> frames;
+  std::vector<int64_t> pts;
+  std::string description;
+  int64_t errors = 0;
+};
+
+Decoded decode_file(const std::string& path, bool gpu) {
+  StreamOptions options;
+  options.uri = path;
+  validate_options(options);
+  StopSignal stop;
+  auto source = make_source(options, "file " + path, stop);
+  const auto deadline = [] { return std::chrono::steady_clock::now() + std::chrono::seconds(10); };
+  source->open(deadline());
+  DecoderConfig config;
+  config.codec = source->info().codec;
+  config.time_base_num = source->info().time_base_num;
+  config.time_base_den = source->info().time_base_den;
+  config.threads = 2;
+  config.gpu = gpu;
+  config.what = "file " + path;
+  auto decoder = make_decoder(config, FramePool::create(8));
+  Decoded out;
+  out.description = decoder->description();
+  auto keep = [&](FramePtr f, int64_t pts) {
+    out.frames.push_back(std::move(f));
+    out.pts.push_back(pts);
+  };
+  std::unique_ptr<AVPacket, PacketFreer> packet(av_packet_alloc());
+  while (source->read(packet.get(), deadline())) decoder->decode(packet.get(), keep);
+  decoder->decode(nullptr, keep);
+  out.errors = decoder->errors();
+  return out;
+}
+
+// The log lines that say a decoder fell back, from the records queued so far.
+std::vector<std::string> fallback_lines() {
+  std::vector<std::string> lines;
+  for (const LogRecord& r : drain_log_records(0.0))
+    if (r.logger == "panoramasdk.decode" && r.message.find("not NVDEC") != std::string::npos)
+      lines.push_back(r.message);
+  return lines;
+}
+
+}  // namespace
+
+TEST(DecoderNvdecFallback, WithoutNvdecTheGpuPathDecodesOnTheCpuAndSaysWhyOnce) {
+  const std::string reason = nvdec_unavailable_reason();
+  if (reason.empty()) GTEST_SKIP() << "NVDEC is usable here; this checks a machine without it";
+  const std::string clip = media_test::make_clip("fallback.mp4", 10);
+  PANORAMA_REQUIRE_CLIP(clip);
+  fallback_lines();  // drop what earlier tests queued
+  const Decoded cpu = decode_file(clip, false);
+  EXPECT_TRUE(fallback_lines().empty()) << "the CPU path asked for nothing and should say nothing";
+  const Decoded first = decode_file(clip, true);
+  const Decoded second = decode_file(clip, true);
+  const std::vector<std::string> lines = fallback_lines();
+  ASSERT_EQ(lines.size(), 1u) << "expected one line for two decoders with the same reason";
+  EXPECT_NE(lines[0].find("decoding on the CPU with libavcodec"), std::string::npos) << lines[0];
+  EXPECT_NE(lines[0].find(reason), std::string::npos) << lines[0];
+  for (const Decoded* d : {&first, &second}) {
+    EXPECT_NE(d->description.find("libavcodec"), std::string::npos) << d->description;
+    ASSERT_EQ(d->frames.size(), 10u);
+    EXPECT_EQ(d->pts, cpu.pts);
+    for (size_t i = 0; i < d->frames.size(); ++i)
+      EXPECT_TRUE(std::equal(d->frames[i]->data, d->frames[i]->data + d->frames[i]->size_bytes(), cpu.frames[i]->data))
+          << "frame " << i;
+  }
+}
+
+TEST(DecoderNvdecFallback, ACodecNvdecLacksFallsBackNamingIt) {
+  // The test pattern is raw video: the GPU path cannot take it on any machine.
+  StreamOptions options;
+  options.uri = "testsrc://?size=64x48&rate=200&frames=3";
+  validate_options(options);
+  StopSignal stop;
+  auto source = make_source(options, "test pattern", stop);
+  source->open(std::chrono::steady_clock::now() + std::chrono::seconds(10));
+  DecoderConfig config;
+  config.codec = source->info().codec;
+  config.gpu = true;
+  config.what = "test pattern";
+  fallback_lines();
+  auto decoder = make_decoder(config, FramePool::create(2));
+  EXPECT_EQ(decoder->description().find("NVDEC"), std::string::npos) << decoder->description();
+  for (const std::string& line : fallback_lines())  // empty when an earlier test logged the same reason
+    EXPECT_NE(line.find("NVDEC decodes H.264 and H.265 here, not rawvideo"), std::string::npos) << line;
+}
+
+class DecoderNvdecOnGpu : public ::testing::TestWithParam<const char*> {};
+
+TEST_P(DecoderNvdecOnGpu, MatchesLibavcodecFrameForFrame) {
+  const std::string reason = nvdec_unavailable_reason();
+  if (!reason.empty()) GTEST_SKIP() << "GPU test skipped: NVDEC unavailable: " << reason;
+  const std::string clip = media_test::make_clip(std::string("nvdec") + GetParam(), 30, 640, 360);
+  PANORAMA_REQUIRE_CLIP(clip);
+  const Decoded cpu = decode_file(clip, false);
+  const Decoded gpu = decode_file(clip, true);
+  EXPECT_NE(gpu.description.find("NVDEC"), std::string::npos) << gpu.description;
+  EXPECT_EQ(gpu.errors, 0);
+  ASSERT_EQ(gpu.frames.size(), cpu.frames.size());
+  EXPECT_EQ(gpu.pts, cpu.pts);
+  // Same YUV (decoding is exact); the BGR differs by the two converters' rounding only.
+  int worst = 0;
+  for (size_t i = 0; i < gpu.frames.size(); ++i)
+    for (size_t k = 0; k < gpu.frames[i]->size_bytes(); ++k)
+      worst = std::max(worst, std::abs(gpu.frames[i]->data[k] - cpu.frames[i]->data[k]));
+  EXPECT_LE(worst, 3);
+}
+
+INSTANTIATE_TEST_SUITE_P(Containers, DecoderNvdecOnGpu, ::testing::Values(".mp4", ".h264"),
+                         [](const auto& info) { return std::string(info.param + 1); });

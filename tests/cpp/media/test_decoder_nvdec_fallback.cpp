@@ -132,12 +132,13 @@ TEST_P(DecoderNvdecOnGpu, MatchesLibavcodecFrameForFrame) {
   EXPECT_EQ(gpu.errors, 0);
   ASSERT_EQ(gpu.frames.size(), cpu.frames.size());
   EXPECT_EQ(gpu.pts, cpu.pts);
-  // Same YUV (decoding is exact); the BGR differs by the two converters' rounding only.
+  // Same YUV (decoding is exact); the BGR differs by the two converters' rounding only: libswscale vs
+  // yuv_to_bgr_cpu measured 3 at most on testsrc2, and the GPU is within 1 of yuv_to_bgr_cpu.
   int worst = 0;
   for (size_t i = 0; i < gpu.frames.size(); ++i)
     for (size_t k = 0; k < gpu.frames[i]->size_bytes(); ++k)
       worst = std::max(worst, std::abs(gpu.frames[i]->data[k] - cpu.frames[i]->data[k]));
-  EXPECT_LE(worst, 3);
+  EXPECT_LE(worst, 4);
 }
 
 INSTANTIATE_TEST_SUITE_P(Containers, DecoderNvdecOnGpu, ::testing::Values(".mp4", ".h264"),

@@ -9,7 +9,9 @@
 # Environment (all optional): OUT (folder for gpu_check.md and gpu_check.log; default build/gpu-check-out),
 # BUILD_DIR (default build/gpu-check), PYTHON (default python3), CUDA_ARCH (default: the local GPU's,
 # else the toolkit's list in cmake/cuda.cmake), PANORAMA_WITH_MEDIA (ON/OFF; default: ON when the FFmpeg
-# and FreeType development files are present), JOBS (default: all cores).
+# and FreeType development files are present), JOBS (default: all cores), PANORAMA_GPU_CARRY (default
+# build/gpu-carry: the ffnvcodec headers and NVDEC test clips that benchmarks/gpu/prepare_carry.sh makes
+# where FFmpeg is, for machines without them).
 # Exit status: 0 when the build and every test that ran passed, 1 when one failed, 2 when a tool is missing.
 set -uo pipefail
 
@@ -129,6 +131,24 @@ if [ "$MEDIA" = OFF ]; then
 else
   say "- media areas: ON (FFmpeg and FreeType found)"
 fi
+# NVDEC needs FFmpeg's ffnvcodec loader headers at build time only: from pkg-config, else the copy
+# prepare_carry.sh put in the carry folder with the test clips (made by ffmpeg, absent here).
+CARRY=${PANORAMA_GPU_CARRY:-$ROOT/build/gpu-carry}
+export PANORAMA_GPU_CARRY=$CARRY
+NVDEC_ARGS=()
+if pkg-config --exists ffnvcodec 2>/dev/null; then
+  say "- ffnvcodec headers: $(pkg-config --modversion ffnvcodec) (pkg-config)"
+elif [ -f "$CARRY/include/ffnvcodec/dynlink_loader.h" ]; then
+  NVDEC_ARGS=("-DFFNVCODEC_INCLUDE_DIR=$CARRY/include")
+  say "- ffnvcodec headers: carried in $CARRY/include"
+else
+  say "- ffnvcodec headers: absent (run benchmarks/gpu/prepare_carry.sh where FFmpeg is and carry build/gpu-carry): NVDEC left out"
+fi
+if [ -f "$CARRY/clips/clips.txt" ]; then
+  say "- NVDEC test clips: $CARRY/clips ($(wc -l <"$CARRY/clips/clips.txt") clips)"
+else
+  say "- NVDEC test clips: absent from $CARRY/clips (benchmarks/gpu/prepare_carry.sh makes them): NVDEC tests skip"
+fi
 BUILD_TESTS=OFF
 if pkg-config --exists gtest 2>/dev/null || [ -f /usr/include/gtest/gtest.h ] || [ -f /usr/src/googletest/CMakeLists.txt ]; then
   BUILD_TESTS=ON
@@ -143,6 +163,7 @@ CONFIG=(-S "$ROOT" -B "$BUILD" -G "$GENERATOR" -DCMAKE_BUILD_TYPE=Release
   -DPANORAMA_WITH_CUDA=ON "-DCMAKE_CUDA_COMPILER=$(command -v nvcc)" "-DPANORAMA_WITH_MEDIA=$MEDIA"
   "-DPANORAMA_BUILD_TESTS=$BUILD_TESTS" -DPANORAMA_BUILD_BENCHMARKS=ON "-DPANORAMA_BUILD_PYTHON=$BUILD_PYTHON")
 [ -n "$ARCH" ] && CONFIG+=("-DCMAKE_CUDA_ARCHITECTURES=$ARCH")
+CONFIG+=("${NVDEC_ARGS[@]}")
 [ "$BUILD_PYTHON" = ON ] && CONFIG+=("-DPython_EXECUTABLE=$PY_PATH" "-Dpybind11_DIR=$PYBIND11_DIR")
 if ! run_logged "configure" cmake "${CONFIG[@]}"; then
   exit 1
@@ -156,7 +177,7 @@ say "build: OK in $(elapsed) s ($BUILD, $JOBS jobs; CUDA sources compiled for $A
 if [ "$BUILD_TESTS" = ON ]; then
   # The GPU tests, and the CPU oracles they compare with.
   CTEST_OUT=$OUT_DIR/ctest.txt
-  ctest --test-dir "$BUILD" -R 'Cuda|YuvToBgr|Preprocess' --output-on-failure -j "$JOBS" >"$CTEST_OUT" 2>&1
+  ctest --test-dir "$BUILD" -R 'Cuda|YuvToBgr|Preprocess|Nvdec' --output-on-failure -j "$JOBS" >"$CTEST_OUT" 2>&1
   CTEST_RC=$?
   cat "$CTEST_OUT" >>"$LOG"
   SUMMARY=$(grep -E 'tests passed|tests failed' "$CTEST_OUT" | tail -n 1)
@@ -205,6 +226,19 @@ if [ -x "$BUILD/bench_preprocess_cuda" ]; then
   [ "$BENCH_RC" -ne 0 ] && STATUS=1
 else
   say "bench_preprocess_cuda was not built"
+  STATUS=1
+fi
+
+say ""
+if [ -x "$BUILD/bench_decode_nvdec" ]; then
+  NVDEC_OUT=$OUT_DIR/bench_decode_nvdec.txt
+  "$BUILD/bench_decode_nvdec" >"$NVDEC_OUT" 2>&1
+  NVDEC_RC=$?
+  tee -a "$MD" <"$NVDEC_OUT"
+  cat "$NVDEC_OUT" >>"$LOG"
+  [ "$NVDEC_RC" -ne 0 ] && STATUS=1
+else
+  say "bench_decode_nvdec was not built"
   STATUS=1
 fi
 

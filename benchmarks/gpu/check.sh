@@ -198,8 +198,9 @@ fi
 
 if [ "$BUILD_PYTHON" = ON ] && [ "$HAVE_PYTEST" = yes ]; then
   PYTEST_OUT=$OUT_DIR/pytest.txt
-  # --confcutdir: only the GPU tests' own conftest (the suite's needs FFmpeg-made clips).
-  PYTHONPATH="$ROOT/python" PANORAMA_CORE_DIR="$BUILD" "$PY" -m pytest -q -rs -p no:cacheprovider \
+  # --confcutdir: only the GPU tests' own conftest (the suite's needs FFmpeg-made clips); tests/python on
+  # the path for the helper modules some GPU tests import (model_factory, cli_helpers, detections).
+  PYTHONPATH="$ROOT/python:$ROOT/tests/python" PANORAMA_CORE_DIR="$BUILD" "$PY" -m pytest -q -rs -p no:cacheprovider \
     --confcutdir "$ROOT/tests/python/gpu" "$ROOT/tests/python/gpu" >"$PYTEST_OUT" 2>&1
   PYTEST_RC=$?
   cat "$PYTEST_OUT" >>"$LOG"

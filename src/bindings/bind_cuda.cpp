@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "bindings/bindings.hpp"
+#include "bindings/cuda_array.hpp"
 #include "panoramasdk/core/cuda_device.hpp"
 #include "panoramasdk/core/cuda_memory.hpp"
 #include "panoramasdk/core/error.hpp"
@@ -16,45 +17,6 @@
 namespace panorama::bindings {
 
 namespace {
-
-// What __cuda_array_interface__ says about one array.
-struct CudaArray {
-  void* data = nullptr;
-  std::string typestr;
-  size_t itemsize = 0;
-  size_t bytes = 0;
-  size_t row_stride = 0;  // bytes between rows of the first axis
-  size_t rows = 0;        // length of the first axis
-  size_t row_bytes = 0;   // bytes of one row (the other axes)
-  bool contiguous = true;
-};
-
-CudaArray cuda_array(const py::handle& obj, const std::string& what) {
-  if (!py::hasattr(obj, "__cuda_array_interface__"))
-    fail(ErrorCode::InvalidArgument, what + ": expected a CUDA device array (CuPy, PyTorch, ...), got " +
-                                         std::string(py::str(py::type::of(obj).attr("__name__"))));
-  const py::dict cai = obj.attr("__cuda_array_interface__");
-  CudaArray a;
-  a.data = reinterpret_cast<void*>(cai["data"].cast<py::tuple>()[0].cast<uintptr_t>());
-  a.typestr = cai["typestr"].cast<std::string>();
-  a.itemsize = std::stoul(a.typestr.substr(2));
-  const auto shape = cai["shape"].cast<std::vector<size_t>>();
-  size_t count = 1, contiguous_stride = a.itemsize;
-  std::vector<size_t> c_strides(shape.size());
-  for (size_t i = shape.size(); i-- > 0;) {
-    c_strides[i] = contiguous_stride;
-    contiguous_stride *= shape[i];
-    count *= shape[i];
-  }
-  a.bytes = count * a.itemsize;
-  const bool has_strides = cai.contains("strides") && !cai["strides"].is_none();
-  const auto strides = has_strides ? cai["strides"].cast<std::vector<size_t>>() : c_strides;
-  a.contiguous = strides == c_strides;
-  a.row_stride = strides.empty() ? a.itemsize : strides[0];
-  a.rows = shape.empty() ? 1 : shape[0];
-  a.row_bytes = shape.empty() ? a.itemsize : c_strides[0];
-  return a;
-}
 
 ImageView device_view(PixelFormat format, int width, int height, const std::vector<py::object>& planes,
                       const std::string& what) {

@@ -4,13 +4,10 @@
 
 #include "bindings/bindings.hpp"
 #include "bindings/frame_convert.hpp"
+#include "bindings/overlay_convert.hpp"
 #include "panoramasdk/sink/output_chain.hpp"
 
 namespace panorama::bindings {
-
-// Defined in bind_overlay.cpp: Python overlay lists -> core structs (ValueError naming the item).
-std::vector<RectOverlay> rects_from_python(const py::handle& obj);
-std::vector<LabelOverlay> labels_from_python(const py::handle& obj);
 
 void bind_sink(py::module_& m) {
   py::class_<OutputOptions>(m, "OutputOptions", "Settings of one OutputChain.")

@@ -13,6 +13,7 @@ void bind_media(py::module_& m);
 void bind_image(py::module_& m);
 void bind_infer(py::module_& m);
 void bind_overlay(py::module_& m);
+void bind_overlay_draw(py::module_& m);
 void bind_sink(py::module_& m);
 void bind_cuda(py::module_& m);
 void bind_decode(py::module_& m);

@@ -27,6 +27,7 @@ PYBIND11_MODULE(_core, m) {
   bind_infer(m);
   bind_cuda(m);
   bind_decode(m);
+  bind_overlay_draw(m);
 #if PANORAMA_WITH_MEDIA
   bind_media(m);
   bind_overlay(m);

@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
+#include <vector>
 
 #include "panoramasdk/core/error.hpp"
 #include "panoramasdk/overlay/compositor.hpp"
@@ -35,7 +36,7 @@ FontLibrary::~FontLibrary() {
 }
 
 FontAtlas::FontAtlas(std::shared_ptr<FontLibrary> library, const std::string& path, int pixel_size)
-    : library_(std::move(library)), pixel_size_(pixel_size) {
+    : library_(std::move(library)) {
   std::error_code ec;
   if (!std::filesystem::is_regular_file(path, ec))
     fail(ErrorCode::NotFound, "font '" + path + "' does not exist (expected a TrueType/OpenType file)");
@@ -53,87 +54,38 @@ FontAtlas::FontAtlas(std::shared_ptr<FontLibrary> library, const std::string& pa
          "font '" + path + "': cannot be scaled to " + std::to_string(pixel_size) + " px: " + ft_message(err));
   }
   // size->metrics are 26.6 fixed point, already scaled to the pixel size.
-  ascender_ = static_cast<int>((face->size->metrics.ascender + 63) >> 6);
-  line_height_ = static_cast<int>((face->size->metrics.height + 63) >> 6);
-  if (line_height_ <= 0) line_height_ = pixel_size + pixel_size / 4;
-  if (ascender_ <= 0) ascender_ = pixel_size;
+  int ascender = static_cast<int>((face->size->metrics.ascender + 63) >> 6);
+  int line_height = static_cast<int>((face->size->metrics.height + 63) >> 6);
+  if (line_height <= 0) line_height = pixel_size + pixel_size / 4;
+  if (ascender <= 0) ascender = pixel_size;
+  atlas_ = std::make_unique<GlyphAtlas>(pixel_size, ascender, line_height);
 }
 
 FontAtlas::~FontAtlas() {
   if (face_) FT_Done_Face(face_of(face_));
 }
 
-const Glyph& FontAtlas::glyph(char32_t code_point) {
-  auto it = cache_.find(code_point);
-  if (it != cache_.end()) return it->second;
-
-  Glyph g;
+const GlyphMetrics& FontAtlas::glyph(char32_t code_point) {
+  if (const GlyphMetrics* known = atlas_->find(code_point)) return *known;
   FT_Face face = face_of(face_);
   // A missing glyph renders as the font's .notdef box (index 0); a render failure leaves it blank.
-  if (FT_Load_Char(face, code_point, FT_LOAD_RENDER | FT_LOAD_TARGET_NORMAL) == 0) {
-    const FT_GlyphSlot slot = face->glyph;
-    const FT_Bitmap& bm = slot->bitmap;
-    g.advance = static_cast<int>((slot->advance.x + 32) >> 6);
-    g.left = slot->bitmap_left;
-    g.top = slot->bitmap_top;
-    if (bm.pixel_mode == FT_PIXEL_MODE_GRAY && bm.buffer && bm.width > 0 && bm.rows > 0) {
-      g.width = static_cast<int>(bm.width);
-      g.rows = static_cast<int>(bm.rows);
-      g.coverage.resize(static_cast<size_t>(g.width) * g.rows);
-      for (int y = 0; y < g.rows; ++y)
-        std::memcpy(&g.coverage[static_cast<size_t>(y) * g.width], bm.buffer + y * bm.pitch, g.width);
-    }
-  } else {
-    g.advance = pixel_size_ / 2;
-  }
-  return cache_.emplace(code_point, std::move(g)).first->second;
+  if (FT_Load_Char(face, code_point, FT_LOAD_RENDER | FT_LOAD_TARGET_NORMAL) != 0)
+    return atlas_->add(code_point, 0, 0, 0, 0, atlas_->pixel_size() / 2, nullptr);
+  const FT_GlyphSlot slot = face->glyph;
+  const FT_Bitmap& bm = slot->bitmap;
+  const int advance = static_cast<int>((slot->advance.x + 32) >> 6);
+  if (bm.pixel_mode != FT_PIXEL_MODE_GRAY || !bm.buffer || bm.width == 0 || bm.rows == 0)
+    return atlas_->add(code_point, 0, 0, slot->bitmap_left, slot->bitmap_top, advance, nullptr);
+  const int width = static_cast<int>(bm.width), rows = static_cast<int>(bm.rows);
+  std::vector<uint8_t> coverage(static_cast<size_t>(width) * rows);  // the bitmap's rows are `pitch` apart
+  for (int y = 0; y < rows; ++y)
+    std::memcpy(&coverage[static_cast<size_t>(y) * width], bm.buffer + y * bm.pitch, width);
+  return atlas_->add(code_point, width, rows, slot->bitmap_left, slot->bitmap_top, advance, coverage.data());
 }
 
-std::vector<char32_t> decode_utf8(const std::string& text) {
-  std::vector<char32_t> out;
-  out.reserve(text.size());
-  const auto* s = reinterpret_cast<const unsigned char*>(text.data());
-  const size_t n = text.size();
-  size_t i = 0;
-  while (i < n) {
-    const unsigned char c = s[i];
-    int extra = 0;
-    char32_t cp = 0;
-    if (c < 0x80) {
-      cp = c;
-    } else if ((c & 0xE0) == 0xC0) {
-      extra = 1;
-      cp = c & 0x1F;
-    } else if ((c & 0xF0) == 0xE0) {
-      extra = 2;
-      cp = c & 0x0F;
-    } else if ((c & 0xF8) == 0xF0) {
-      extra = 3;
-      cp = c & 0x07;
-    } else {
-      out.push_back(0xFFFD);
-      ++i;
-      continue;
-    }
-    bool ok = true;
-    for (int k = 1; k <= extra; ++k) {
-      if (i + k >= n || (s[i + k] & 0xC0) != 0x80) {
-        ok = false;
-        break;
-      }
-      cp = (cp << 6) | (s[i + k] & 0x3F);
-    }
-    if (!ok) {
-      out.push_back(0xFFFD);
-      ++i;  // resynchronise on the next byte
-      continue;
-    }
-    static constexpr char32_t kMin[4] = {0, 0x80, 0x800, 0x10000};
-    if (cp < kMin[extra] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) cp = 0xFFFD;  // overlong/surrogate
-    out.push_back(cp);
-    i += extra + 1;
-  }
-  return out;
+void FontAtlas::add_text(const std::string& text) {
+  for (char32_t cp : decode_utf8(text))
+    if (cp != U'\n' && cp != U'\r') glyph(cp);
 }
 
 std::string default_font_path() {

@@ -1,22 +1,14 @@
 #pragma once
-// FreeType glyph cache for one font file at one pixel size: each code point is rendered once to an
-// 8-bit coverage bitmap and kept. Not thread-safe (the compositor owns and serialises it).
-#include <cstdint>
+// FreeType glyph cache for one font file at one pixel size: each code point is rendered once into a
+// GlyphAtlas (glyph_atlas.hpp), which the CPU and CUDA drawing read. Not thread-safe (the compositor
+// owns and serialises it).
 #include <memory>
 #include <string>
-#include <unordered_map>
-#include <vector>
+
+#include "panoramasdk/overlay/draw.hpp"
+#include "panoramasdk/overlay/glyph_atlas.hpp"
 
 namespace panorama {
-
-struct Glyph {
-  int width = 0;    // bitmap columns
-  int rows = 0;     // bitmap rows
-  int left = 0;     // pen x to the bitmap's left edge
-  int top = 0;      // baseline to the bitmap's top edge (up is positive)
-  int advance = 0;  // pen advance in whole pixels
-  std::vector<uint8_t> coverage;  // rows * width, 0..255
-};
 
 // One FreeType library instance (shared by the atlases made from it).
 class FontLibrary {
@@ -37,22 +29,19 @@ class FontAtlas {
   FontAtlas(const FontAtlas&) = delete;
   FontAtlas& operator=(const FontAtlas&) = delete;
 
-  const Glyph& glyph(char32_t code_point);
+  // Renders a code point into the atlas unless it is there already (a code point the font lacks gets
+  // the font's .notdef glyph; one FreeType fails to render is blank, half the pixel size wide).
+  const GlyphMetrics& glyph(char32_t code_point);
+  // Renders every code point of a UTF-8 text (so overlay_draw_list finds them all).
+  void add_text(const std::string& text);
 
-  int pixel_size() const { return pixel_size_; }
-  int ascender() const { return ascender_; }      // baseline to the top of the tallest glyphs
-  int line_height() const { return line_height_; }  // baseline to baseline
+  const GlyphAtlas& atlas() const { return *atlas_; }
+  int pixel_size() const { return atlas_->pixel_size(); }
 
  private:
   std::shared_ptr<FontLibrary> library_;  // outlives face_
   void* face_ = nullptr;                  // FT_Face
-  int pixel_size_;
-  int ascender_ = 0;
-  int line_height_ = 0;
-  std::unordered_map<char32_t, Glyph> cache_;
+  std::unique_ptr<GlyphAtlas> atlas_;     // made once the face gives its metrics
 };
-
-// UTF-8 to code points; a malformed sequence becomes U+FFFD and decoding goes on.
-std::vector<char32_t> decode_utf8(const std::string& text);
 
 }  // namespace panorama

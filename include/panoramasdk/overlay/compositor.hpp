@@ -12,31 +12,18 @@
 //   A label that would cross the right or bottom edge is SHIFTED INSIDE the frame so it stays
 //   readable (the guide's sample puts labels at the bottom-right corner of boxes); a label larger
 //   than the frame is pinned to the top-left and clipped.
-// Drawing never writes outside the frame. Thread-safe (calls are serialised on an internal lock;
-// use one Compositor per thread for parallel drawing).
+// Drawing never writes outside the frame. It is overlay_draw_list + draw_overlay_cpu (draw.hpp) with
+// this font's glyph atlas; draw_cuda.hpp draws the same list on device frames. Thread-safe (calls are
+// serialised on an internal lock; use one Compositor per thread for parallel drawing).
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "panoramasdk/core/frame.hpp"
+#include "panoramasdk/overlay/draw.hpp"
+#include "panoramasdk/overlay/draw_math.hpp"
 
 namespace panorama {
-
-struct RectOverlay {
-  float left = 0, top = 0, right = 0, bottom = 0;
-};
-
-struct LabelOverlay {
-  std::string text;  // UTF-8; invalid bytes are drawn as U+FFFD
-  float x = 0, y = 0;
-};
-
-// A pixel rectangle, half-open: [x0, x1) x [y0, y1).
-struct PixelBox {
-  int x0 = 0, y0 = 0, x1 = 0, y1 = 0;
-  int width() const { return x1 - x0; }
-  int height() const { return y1 - y0; }
-};
 
 // The font used when none is named: $PANORAMA_FONT, then DejaVu Sans in the usual system places
 // (the same list as python/panoramasdk/output/fonts.py). Throws Error(NotFound) naming the Debian
@@ -60,6 +47,10 @@ class Compositor {
 
   // The pixel box a rectangle's outline is drawn in (clamped, edges swapped when reversed).
   static PixelBox rect_box(const RectOverlay& rect, int frame_width, int frame_height);
+
+  // A copy of the glyph atlas draw() uses on frames of this height, with the glyphs of these texts
+  // rendered: for drawing the same overlay elsewhere (OverlayDrawerCuda on device frames).
+  GlyphAtlas glyph_atlas(int frame_height, const std::vector<std::string>& texts);
 
   const std::string& font_path() const;
 

@@ -73,6 +73,45 @@ def test_draws_in_place_on_a_row_slice(comp):
     assert (big[19] == 0).all() and (big[60] == 0).all()
 
 
+def test_draw_overlay_cpu_with_the_fonts_atlas_draws_what_draw_does(comp):
+    # The glyph atlas and draw list the GPU drawing (OverlayDrawerCuda) takes give the compositor's pixels.
+    rng = np.random.default_rng(11)
+    img = rng.integers(0, 256, (480, 640, 3), dtype=np.uint8)
+    rects = [(0.1, 0.1, 0.6, 0.7), (-0.2, 0.5, 0.3, 1.4), (0.4, 0.4, 0.4, 0.9)]
+    labels = [("People: 3\nPerson 0.93", 0.05, 0.05), ("café €", 0.9, 0.9), ("People: 3", 0.07, 0.06)]
+    by_draw, by_list = img.copy(), img.copy()
+    comp.draw(by_draw, rects, labels)
+    atlas = comp.glyph_atlas(480, [text for text, _, _ in labels])
+    assert atlas.pixel_size == core.Compositor.text_pixel_size(480)
+    core.draw_overlay_cpu(by_list, rects, labels, atlas)
+    assert (by_draw != img).any(axis=2).sum() > 1000
+    np.testing.assert_array_equal(by_list, by_draw)
+
+
+def test_glyph_atlas_add_names_what_is_wrong():
+    atlas = core.GlyphAtlas(12, 10, 15)
+    atlas.add("a", np.full((3, 2), 255, np.uint8), 0, 3, 4)
+    atlas.add(0x20AC, np.full((3, 2), 255, np.uint8), 0, 3, 4)  # an int code point: "€"
+    assert len(atlas) == 2
+    with pytest.raises(ValueError, match="U\\+0061 is already in the atlas"):
+        atlas.add(ord("a"), np.zeros((1, 1), np.uint8), 0, 0, 1)
+    with pytest.raises(ValueError, match="one character"):
+        atlas.add("ab", np.zeros((1, 1), np.uint8), 0, 0, 1)
+    with pytest.raises(ValueError, match="axes"):
+        atlas.add("b", np.zeros(3, np.uint8), 0, 0, 1)
+    with pytest.raises(ValueError, match="1024 columns"):
+        atlas.add("c", np.zeros((1, 2000), np.uint8), 0, 0, 1)
+    with pytest.raises(ValueError, match="positive"):
+        core.GlyphAtlas(0, 10, 15)
+
+
+def test_the_gpu_drawer_says_what_is_missing_without_a_gpu():
+    if core.cuda_unavailable_reason() == "":
+        pytest.skip("a GPU is usable here (tests/python/gpu/test_draw_cuda.py covers it)")
+    with pytest.raises(RuntimeError, match="OverlayDrawerCuda"):
+        core.OverlayDrawerCuda()
+
+
 @pytest.mark.parametrize(
     "image, fragment",
     [

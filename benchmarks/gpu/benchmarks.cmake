@@ -5,3 +5,6 @@ target_include_directories(bench_preprocess_cuda PRIVATE ${PROJECT_SOURCE_DIR}/t
 add_executable(bench_decode_nvdec ${CMAKE_CURRENT_LIST_DIR}/bench_decode_nvdec.cpp)
 target_link_libraries(bench_decode_nvdec PRIVATE panorama_core panorama_warnings)
 target_include_directories(bench_decode_nvdec PRIVATE ${PROJECT_SOURCE_DIR}/tests/cpp)
+add_executable(bench_draw_cuda ${CMAKE_CURRENT_LIST_DIR}/bench_draw_cuda.cpp)
+target_link_libraries(bench_draw_cuda PRIVATE panorama_core panorama_warnings)
+target_include_directories(bench_draw_cuda PRIVATE ${PROJECT_SOURCE_DIR}/tests/cpp)

@@ -177,7 +177,7 @@ say "build: OK in $(elapsed) s ($BUILD, $JOBS jobs; CUDA sources compiled for $A
 if [ "$BUILD_TESTS" = ON ]; then
   # The GPU tests, and the CPU oracles they compare with.
   CTEST_OUT=$OUT_DIR/ctest.txt
-  ctest --test-dir "$BUILD" -R 'Cuda|YuvToBgr|Preprocess|Nvdec' --output-on-failure -j "$JOBS" >"$CTEST_OUT" 2>&1
+  ctest --test-dir "$BUILD" -R 'Cuda|YuvToBgr|Preprocess|Nvdec|DrawOverlay|OverlayDrawList|GlyphAtlas' --output-on-failure -j "$JOBS" >"$CTEST_OUT" 2>&1
   CTEST_RC=$?
   cat "$CTEST_OUT" >>"$LOG"
   SUMMARY=$(grep -E 'tests passed|tests failed' "$CTEST_OUT" | tail -n 1)
@@ -240,6 +240,18 @@ if [ -x "$BUILD/bench_decode_nvdec" ]; then
   [ "$NVDEC_RC" -ne 0 ] && STATUS=1
 else
   say "bench_decode_nvdec was not built"
+  STATUS=1
+fi
+
+say ""
+# The overlay on the GPU against the CPU compositor (exits 1 when their pixels differ).
+if [ -x "$BUILD/bench_draw_cuda" ]; then
+  DRAW_OUT=$OUT_DIR/bench_draw_cuda.txt
+  "$BUILD/bench_draw_cuda" >"$DRAW_OUT" 2>&1 || STATUS=1
+  tee -a "$MD" <"$DRAW_OUT"
+  cat "$DRAW_OUT" >>"$LOG"
+else
+  say "bench_draw_cuda was not built"
   STATUS=1
 fi
 

@@ -35,7 +35,8 @@ struct Throughput {
 Throughput decode_concurrently(const NvdecClip& clip, const std::vector<uint8_t>& bytes, int streams, int repeats) {
   std::vector<std::unique_ptr<NvdecDecoder>> decoders;
   for (int s = 0; s < streams; ++s)
-    decoders.push_back(std::make_unique<NvdecDecoder>(nvdec_codec_from_name(clip.codec), "stream " + std::to_string(s)));
+    decoders.push_back(
+        std::make_unique<NvdecDecoder>(nvdec_codec_from_name(clip.codec), "stream " + std::to_string(s)));
   std::atomic<int> ready{0};
   std::atomic<bool> go{false};
   std::vector<std::exception_ptr> failures(streams);
@@ -68,7 +69,8 @@ Throughput decode_concurrently(const NvdecClip& clip, const std::vector<uint8_t>
 }
 
 void throughput_table(bool& ok) {
-  std::printf("| NVDEC decode 1080p (frames dropped as they come) | streams | frames | s | frames/s | per stream | expected frames |\n");
+  std::printf("| NVDEC decode 1080p (frames dropped as they come) | streams | frames | s | frames/s | per stream "
+              "| expected frames |\n");
   std::printf("|---|---|---|---|---|---|---|\n");
   for (const char* name : {"1080p.h264", "1080p.h265"}) {
     const NvdecClip clip = find_nvdec_clip(name);
@@ -94,7 +96,8 @@ void throughput_table(bool& ok) {
 }
 
 void difference_table(bool& ok) {
-  std::printf("\n| NVDEC vs CPU | frames NVDEC / libavcodec | max abs NV12 - libavcodec | max abs bgr() - yuv_to_bgr_cpu |\n");
+  std::printf("\n| NVDEC vs CPU | frames NVDEC / libavcodec | max abs NV12 - libavcodec "
+              "| max abs bgr() - yuv_to_bgr_cpu |\n");
   std::printf("|---|---|---|---|\n");
   for (const char* name : {"small.h264", "small.h265", "1080p.h264", "1080p.h265"}) {
     const NvdecClip clip = find_nvdec_clip(name);

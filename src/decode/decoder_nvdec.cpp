@@ -215,7 +215,8 @@ struct NvdecDecoder::Impl {
     const int needed = (f.min_num_decode_surfaces ? f.min_num_decode_surfaces : 16) + 3;
     const bool same = decoder && f.codec == format.codec && f.coded_width == format.coded_width &&
                       f.coded_height == format.coded_height && f.chroma_format == format.chroma_format &&
-                      f.display_area.left == format.display_area.left && f.display_area.top == format.display_area.top &&
+                      f.display_area.left == format.display_area.left &&
+                      f.display_area.top == format.display_area.top &&
                       f.display_area.right == format.display_area.right &&
                       f.display_area.bottom == format.display_area.bottom && needed <= surfaces &&
                       f.progressive_sequence == format.progressive_sequence;
@@ -383,7 +384,8 @@ std::string nvdec_unavailable_reason(int device) {
   if (!driver) return reason;
   int count = 0;
   const CUresult status = driver->cu->cuDeviceGetCount(&count);
-  if (status != CUDA_SUCCESS) return "cuDeviceGetCount failed (CUDA error " + std::to_string(static_cast<int>(status)) + ")";
+  if (status != CUDA_SUCCESS)
+    return "cuDeviceGetCount failed (CUDA error " + std::to_string(static_cast<int>(status)) + ")";
   if (count == 0) return "no CUDA device found";
   if (device < 0 || device >= count)
     return "no CUDA device " + std::to_string(device) + " (this machine has " + std::to_string(count) + ")";

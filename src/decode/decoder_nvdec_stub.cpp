@@ -20,7 +20,9 @@ struct NvdecDecoder::Impl {};
 
 std::string nvdec_unavailable_reason(int) { return kBuiltWithout; }
 
-NvdecDecoder::NvdecDecoder(NvdecCodec, std::string, NvdecOptions) { throw_no_nvdec(); }
+NvdecDecoder::NvdecDecoder(NvdecCodec, std::string what, NvdecOptions) {
+  fail(ErrorCode::NoCuda, what + ": NVDEC is unavailable: " + kBuiltWithout);  // as the real decoder says it
+}
 NvdecDecoder::~NvdecDecoder() = default;
 void NvdecDecoder::decode(const uint8_t*, size_t, int64_t, const FrameCallback&, bool) { throw_no_nvdec(); }
 void NvdecDecoder::flush(const FrameCallback&) { throw_no_nvdec(); }
@@ -29,8 +31,8 @@ int64_t NvdecDecoder::errors() const { throw_no_nvdec(); }
 int64_t NvdecDecoder::frames() const { throw_no_nvdec(); }
 std::string NvdecDecoder::description() const { throw_no_nvdec(); }
 
-std::unique_ptr<Decoder> make_nvdec_packet_decoder(const DecoderConfig&, std::shared_ptr<FramePool>) {
-  throw_no_nvdec();
+std::unique_ptr<Decoder> make_nvdec_packet_decoder(const DecoderConfig& config, std::shared_ptr<FramePool>) {
+  fail(ErrorCode::NoCuda, config.what + ": NVDEC is unavailable: " + kBuiltWithout);
 }
 
 }  // namespace panorama

@@ -52,10 +52,11 @@ class NvdecDecoder {
 
   // Parses `size` bytes of the stream and calls on_frame for each picture that became ready, in display
   // order. `pts` (any unit, kept as given; INT64_MIN = unknown) belongs to the picture starting in these
-  // bytes (a stream fed without any time stamp gives frames with pts INT64_MIN); `whole_picture` says the bytes are exactly one picture (a demuxed packet), which lets the
-  // parser hand it on without waiting for the next one. Corrupt data is counted in errors(), never
-  // thrown. Throws Error(Unsupported) for a stream this GPU cannot decode (10-bit, 4:2:2, odd or too
-  // large sizes), Error(Internal/NoCuda) when the driver fails. An exception from on_frame is rethrown.
+  // bytes; a stream fed without any time stamp gives frames with pts INT64_MIN. `whole_picture` says the
+  // bytes are exactly one picture (a demuxed packet), which lets the parser hand it on without waiting
+  // for the next one. Corrupt data is counted in errors(), never thrown. Throws Error(Unsupported) for a
+  // stream this GPU cannot decode (10-bit, 4:2:2, odd or too large sizes), Error(Internal/NoCuda) when
+  // the driver fails. An exception from on_frame is rethrown.
   void decode(const uint8_t* data, size_t size, int64_t pts, const FrameCallback& on_frame,
               bool whole_picture = false);
 

@@ -75,7 +75,8 @@ inline int nv12_diff_with_reference(const DeviceFrame& f, size_t index, const Nv
   if (f.width() != clip.width || f.height() != clip.height || (index + 1) * frame_bytes > reference.size()) return -1;
   const std::vector<uint8_t> got = packed_nv12(f);
   int worst = 0;
-  for (size_t k = 0; k < frame_bytes; ++k) worst = std::max(worst, std::abs(got[k] - reference[index * frame_bytes + k]));
+  for (size_t k = 0; k < frame_bytes; ++k)
+    worst = std::max(worst, std::abs(got[k] - reference[index * frame_bytes + k]));
   return worst;
 }
 

@@ -39,7 +39,8 @@ namespace {
 
 std::vector<DeviceFramePtr> decode_file(const NvdecClip& clip, NvdecDecoder& decoder) {
   std::vector<DeviceFramePtr> frames;
-  const int64_t count = decoder.decode_annexb_file(clip.path, [&](DeviceFramePtr f) { frames.push_back(std::move(f)); });
+  const int64_t count =
+      decoder.decode_annexb_file(clip.path, [&](DeviceFramePtr f) { frames.push_back(std::move(f)); });
   EXPECT_EQ(count, static_cast<int64_t>(frames.size()));
   EXPECT_EQ(decoder.errors(), 0);
   return frames;

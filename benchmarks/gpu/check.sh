@@ -8,10 +8,11 @@
 #
 # Environment (all optional): OUT (folder for gpu_check.md and gpu_check.log; default build/gpu-check-out),
 # BUILD_DIR (default build/gpu-check), PYTHON (default python3), CUDA_ARCH (default: the local GPU's,
-# else the toolkit's list in cmake/cuda.cmake), PANORAMA_WITH_MEDIA (ON/OFF; default: ON when the FFmpeg
-# and FreeType development files are present), JOBS (default: all cores), PANORAMA_GPU_CARRY (default
-# build/gpu-carry: the ffnvcodec headers and NVDEC test clips that benchmarks/gpu/prepare_carry.sh makes
-# where FFmpeg is, for machines without them).
+# else the toolkit's list in cmake/cuda.cmake), PANORAMA_WITH_MEDIA (ON/OFF; default: ON when FFmpeg and
+# FreeType are here or carried), JOBS (default: all cores), PANORAMA_GPU_CARRY (default build/gpu-carry:
+# the ffnvcodec headers, NVDEC test clips, FFmpeg 7.1, FreeType and a font that
+# benchmarks/gpu/prepare_carry.sh makes where FFmpeg is, for machines without them), MEDIA_FROM (auto:
+# the machine's FFmpeg/FreeType/font where it has them, else the carried ones; carry: the carried ones).
 # Exit status: 0 when the build and every test that ran passed, 1 when one failed, 2 when a tool is missing.
 set -uo pipefail
 
@@ -114,27 +115,69 @@ HAVE_PYTEST=no
 CUPY=$("$PY" -c 'import cupy; print(cupy.__version__)' 2>/dev/null || echo "not installed")
 say "- pytest: $HAVE_PYTEST, cupy: $CUPY"
 
-MEDIA=${PANORAMA_WITH_MEDIA:-}
-if [ -z "$MEDIA" ]; then
-  MEDIA=ON
-  if ! pkg-config --exists 'libavformat >= 59.27' libavcodec libavutil libswscale 2>/dev/null; then
-    say "- FFmpeg development files: absent"
+# The media areas need FFmpeg and FreeType development files and a font. Where the machine lacks them,
+# check.sh takes the pieces prepare_carry.sh put in $CARRY/media (FFmpeg 7.1, FreeType, DejaVu Sans,
+# pkgconf), each only where the machine has none of its own; MEDIA_FROM=carry takes them all from
+# there (to build here against FFmpeg 7.1).
+CARRY=${PANORAMA_GPU_CARRY:-$ROOT/build/gpu-carry}
+export PANORAMA_GPU_CARRY=$CARRY
+CARRIED=$CARRY/media
+MEDIA_FROM=${MEDIA_FROM:-auto}
+MEDIA=${PANORAMA_WITH_MEDIA:-ON}
+MEDIA_ARGS=()
+FFMPEG_FROM=""  # "carry" when the build uses the carried FFmpeg
+if [ "$MEDIA" != OFF ]; then
+  PKG_CONFIG=$(command -v pkg-config || true)
+  if [ -z "$PKG_CONFIG" ] && [ -x "$CARRIED/bin/pkgconf" ]; then
+    PKG_CONFIG=$CARRIED/bin/pkgconf
+    say "- pkg-config: absent, using the carried $("$PKG_CONFIG" --version 2>/dev/null | head -n 1) pkgconf"
+  fi
+  [ -n "$PKG_CONFIG" ] && MEDIA_ARGS+=("-DPKG_CONFIG_EXECUTABLE=$PKG_CONFIG")
+  if [ "$MEDIA_FROM" != carry ] && [ -n "$PKG_CONFIG" ] &&
+    "$PKG_CONFIG" --exists 'libavformat >= 59.27' libavcodec libavutil libswscale 2>/dev/null; then
+    say "- FFmpeg: the machine's (libavformat $("$PKG_CONFIG" --modversion libavformat), pkg-config)"
+  elif [ -n "$PKG_CONFIG" ] && [ -f "$CARRIED/lib/pkgconfig/libavformat.pc" ]; then
+    FFMPEG_FROM=carry
+    export PKG_CONFIG_PATH=$CARRIED/lib/pkgconfig${PKG_CONFIG_PATH:+:$PKG_CONFIG_PATH}
+    export LD_LIBRARY_PATH=$CARRIED/lib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}
+    say "- FFmpeg: carried in $CARRIED: $(head -n 1 "$CARRIED/VERSIONS")"
+  else
+    say "- FFmpeg development files: absent (benchmarks/gpu/prepare_carry.sh carries FFmpeg 7.1)"
     MEDIA=OFF
   fi
-  if ! pkg-config --exists freetype2 2>/dev/null; then
-    say "- FreeType development files: absent"
+  SYSTEM_FREETYPE=$(ldconfig -p 2>/dev/null | awk '/libfreetype\.so\.6 .*x86-64/ {print $NF; exit}')
+  if [ "$MEDIA_FROM" != carry ] && [ -n "$PKG_CONFIG" ] && "$PKG_CONFIG" --exists freetype2 2>/dev/null; then
+    say "- FreeType: the machine's ($("$PKG_CONFIG" --modversion freetype2), pkg-config)"
+  elif [ -d "$CARRIED/freetype/include/freetype2" ]; then
+    FREETYPE_LIB=$CARRIED/freetype/lib/libfreetype.so.6
+    if [ "$MEDIA_FROM" != carry ] && [ -n "$SYSTEM_FREETYPE" ]; then
+      FREETYPE_LIB=$SYSTEM_FREETYPE
+    else
+      # libfreetype's own needs (libpng16, brotli) lie beside it: the linker and the tests find them here.
+      export LD_LIBRARY_PATH=$CARRIED/freetype/lib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}
+    fi
+    MEDIA_ARGS+=("-DFREETYPE_INCLUDE_DIR_ft2build=$CARRIED/freetype/include/freetype2"
+      "-DFREETYPE_INCLUDE_DIR_freetype2=$CARRIED/freetype/include/freetype2" "-DFREETYPE_LIBRARY=$FREETYPE_LIB")
+    say "- FreeType: carried headers ($(grep -m 1 '^FreeType' "$CARRIED/VERSIONS" | cut -d: -f1)), library $FREETYPE_LIB"
+  else
+    say "- FreeType development files: absent (benchmarks/gpu/prepare_carry.sh carries them)"
     MEDIA=OFF
   fi
+  DEJAVU=/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf
+  if [ -z "${PANORAMA_FONT:-}" ] && { [ "$MEDIA_FROM" = carry ] || [ ! -f "$DEJAVU" ]; } &&
+    [ -f "$CARRIED/fonts/DejaVuSans.ttf" ]; then
+    export PANORAMA_FONT=$CARRIED/fonts/DejaVuSans.ttf
+  fi
+  FONT_TEXT="the machine's DejaVu Sans (default_font_path())"
+  say "- overlay font: ${PANORAMA_FONT:-$FONT_TEXT}"
 fi
 if [ "$MEDIA" = OFF ]; then
   say "- media areas: OFF (PANORAMA_WITH_MEDIA=OFF: core, image, infer and CUDA only)"
 else
-  say "- media areas: ON (FFmpeg and FreeType found)"
+  say "- media areas: ON"
 fi
 # NVDEC needs FFmpeg's ffnvcodec loader headers at build time only: from pkg-config, else the copy
 # prepare_carry.sh put in the carry folder with the test clips (made by ffmpeg, absent here).
-CARRY=${PANORAMA_GPU_CARRY:-$ROOT/build/gpu-carry}
-export PANORAMA_GPU_CARRY=$CARRY
 NVDEC_ARGS=()
 if pkg-config --exists ffnvcodec 2>/dev/null; then
   say "- ffnvcodec headers: $(pkg-config --modversion ffnvcodec) (pkg-config)"
@@ -163,7 +206,7 @@ CONFIG=(-S "$ROOT" -B "$BUILD" -G "$GENERATOR" -DCMAKE_BUILD_TYPE=Release
   -DPANORAMA_WITH_CUDA=ON "-DCMAKE_CUDA_COMPILER=$(command -v nvcc)" "-DPANORAMA_WITH_MEDIA=$MEDIA"
   "-DPANORAMA_BUILD_TESTS=$BUILD_TESTS" -DPANORAMA_BUILD_BENCHMARKS=ON "-DPANORAMA_BUILD_PYTHON=$BUILD_PYTHON")
 [ -n "$ARCH" ] && CONFIG+=("-DCMAKE_CUDA_ARCHITECTURES=$ARCH")
-CONFIG+=("${NVDEC_ARGS[@]}")
+CONFIG+=("${NVDEC_ARGS[@]}" "${MEDIA_ARGS[@]}")
 [ "$BUILD_PYTHON" = ON ] && CONFIG+=("-DPython_EXECUTABLE=$PY_PATH" "-Dpybind11_DIR=$PYBIND11_DIR")
 if ! run_logged "configure" cmake "${CONFIG[@]}"; then
   exit 1
@@ -172,25 +215,62 @@ if ! run_logged "build" cmake --build "$BUILD" -j "$JOBS"; then
   exit 1
 fi
 say "build: OK in $(elapsed) s ($BUILD, $JOBS jobs; CUDA sources compiled for $ARCH_TEXT)"
+if [ "$MEDIA" = ON ]; then
+  # What the built code loads, not what was asked for.
+  LINKED=$(find "$BUILD" -maxdepth 3 \( -name 'test_media' -o -name '_core*.so' \) -type f | head -n 1)
+  [ -n "$LINKED" ] && say "FFmpeg at run time: $(ldd "$LINKED" | awk '/libavformat|libfreetype/ {printf "%s%s => %s", sep, $1, $3; sep="; "}')"
+fi
 
 # --- Tests -----------------------------------------------------------------------------------------
-if [ "$BUILD_TESTS" = ON ]; then
-  # The GPU tests, and the CPU oracles they compare with.
-  CTEST_OUT=$OUT_DIR/ctest.txt
-  ctest --test-dir "$BUILD" -R 'Cuda|YuvToBgr|Preprocess|Nvdec|DrawOverlay|OverlayDrawList|GlyphAtlas' --output-on-failure -j "$JOBS" >"$CTEST_OUT" 2>&1
-  CTEST_RC=$?
-  cat "$CTEST_OUT" >>"$LOG"
-  SUMMARY=$(grep -E 'tests passed|tests failed' "$CTEST_OUT" | tail -n 1)
-  SKIPPED=$(grep -c '(Skipped)$' "$CTEST_OUT")
-  say "C++ tests: ${SUMMARY:-no summary (see the log)}; $SKIPPED skipped"
-  if [ "$SKIPPED" -gt 0 ]; then
-    # ctest keeps every test's output (skipped ones included) in LastTest.log.
-    REASON=$(grep -h -m 1 -o 'GPU test skipped: .*' "$BUILD"/Testing/Temporary/LastTest*.log 2>/dev/null | head -n 1)
-    say "  skipped because: ${REASON:-see $LOG}"
+# run_ctest TITLE NAME CTEST_ARGS...: runs ctest into $OUT_DIR/NAME.txt and reports its summary, why
+# tests skipped (each distinct reason with its count, from the outputs ctest keeps in LastTest.log) and
+# the failures.
+run_ctest() {
+  local title=$1 out=$OUT_DIR/$2.txt rc summary skipped
+  shift 2
+  ctest --test-dir "$BUILD" --output-on-failure -j "$JOBS" "$@" >"$out" 2>&1
+  rc=$?
+  cat "$out" >>"$LOG"
+  cp "$BUILD"/Testing/Temporary/LastTest.log "$out.full" 2>/dev/null
+  summary=$(grep -E 'tests passed|tests failed|No tests were found' "$out" | tail -n 1)
+  skipped=$(grep -c '(Skipped)$' "$out")
+  say "$title: ${summary:-no summary (see the log)}; $skipped skipped"
+  if [ "$skipped" -gt 0 ]; then
+    awk 'prev ~ /: Skipped$/ {print} {prev = $0}' "$out.full" 2>/dev/null | sort | uniq -c | sort -rn |
+      sed 's/^ *\([0-9]*\) /  skipped (\1): /' | tee -a "$MD"
   fi
-  if [ "$CTEST_RC" -ne 0 ]; then
+  if [ "$rc" -ne 0 ]; then
     STATUS=1
-    grep -E '\(Failed\)|\*\*\*Failed|Exception' "$CTEST_OUT" | head -n 20 | tee -a "$MD"
+    grep -E '\(Failed\)|\*\*\*Failed|Exception' "$out" | head -n 20 | tee -a "$MD"
+  fi
+}
+
+if [ "$BUILD_TESTS" = ON ]; then
+  GPU_TESTS='Cuda|YuvToBgr|Preprocess|Nvdec|DrawOverlay|OverlayDrawList|GlyphAtlas'
+  # Tests that need what the carried FFmpeg (a minimal build) leaves out: not run, each named with why.
+  LACKING=""
+  if [ "$FFMPEG_FROM" = carry ]; then
+    lacking() {
+      LACKING="${LACKING:+$LACKING|}$1"
+      say "  not run with the carried FFmpeg: $1 ($2)"
+    }
+    say "C++ tests left out (the carried FFmpeg is a minimal build):"
+    lacking 'FileSource.FileWithoutVideoIsAClearError' "its WAV file needs the wav demuxer"
+    lacking 'Decoder.CorruptBytesCostAFewFramesNeverTheStream' "a raw .h264 file: no h264 demuxer"
+    lacking 'DecodeContainer.EveryFrameInOrder/h264' "a raw .h264 file: no h264 demuxer"
+    lacking 'DecoderNvdecOnGpu.MatchesLibavcodecFrameForFrame/h264' "a raw .h264 file: no h264 demuxer"
+    lacking 'StreamGroup.LiveGroupIsNotHeldBackBySlowOrDeadStreams' "an rtsp:// camera: no RTSP demuxer, no network protocols"
+  fi
+  EXCLUDE=()
+  [ -n "$LACKING" ] && EXCLUDE=(-E "$LACKING")
+  # The GPU tests, and the CPU oracles they compare with.
+  run_ctest "C++ GPU tests" ctest -R "$GPU_TESTS" "${EXCLUDE[@]}"
+  # make_decoder's NVDEC path on the carried MP4s (the test prints its largest difference).
+  grep -h 'NVDEC via make_decoder' "$OUT_DIR/ctest.txt.full" 2>/dev/null | sed 's/^/  /' | tee -a "$MD"
+  if [ "$MEDIA" = ON ]; then
+    # Everything else: core, image, infer, overlay and the media areas (media, decode, sink) on the CPU,
+    # against the FFmpeg above.
+    run_ctest "C++ CPU tests (media areas on)" ctest_cpu -E "$GPU_TESTS${LACKING:+|$LACKING}"
   fi
 else
   say "C++ tests: not built (GoogleTest absent)"

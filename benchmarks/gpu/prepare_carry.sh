@@ -1,10 +1,14 @@
 #!/usr/bin/env bash
-# Run HERE (a machine with FFmpeg and libffmpeg-nvenc-dev), before sending the tree to a bare GPU
-# machine: puts what check.sh cannot make there into build/gpu-carry (git-ignored, about 6 MB):
+# Run HERE (a machine with FFmpeg, libffmpeg-nvenc-dev, libswscale-dev, libfreetype-dev, fonts-dejavu-core
+# and pip reaching PyPI), before sending the tree to a bare GPU machine: puts what check.sh cannot make
+# there into build/gpu-carry (git-ignored, about 20 MB):
 #   include/ffnvcodec/   FFmpeg's NVDEC/NVENC loader headers (the NVDEC build needs only these)
 #   clips/               H.264 and H.265 Annex-B test clips made by ffmpeg (libx264, libx265), with
-#                        libavcodec's decode of the small ones as raw NV12 (the oracle for NVDEC) and
-#                        clips.txt: "file codec width height frames reference" a line
+#                        libavcodec's decode of the small ones as raw NV12 (the oracle for NVDEC), two
+#                        MP4s for make_decoder's NVDEC path, and clips.txt: "file codec width height
+#                        frames reference" a line
+#   media/               what the media areas build and run with where the machine has no FFmpeg or
+#                        FreeType (benchmarks/gpu/carry_media.sh makes it; its header lists the pieces)
 #
 #   bash benchmarks/gpu/prepare_carry.sh [DEST]      (DEST defaults to build/gpu-carry)
 # then: run(command="bash benchmarks/gpu/check.sh", carry=["build/gpu-carry"])
@@ -28,13 +32,19 @@ CLIPS=$DEST/clips
 MANIFEST=$CLIPS/clips.txt
 : >"$MANIFEST"
 # make_clip NAME CODEC WIDTH HEIGHT FRAMES REFERENCE(yes/no): testsrc2 (moving, textured) with B-frames
-# and a key frame every 12 pictures, so the decoder sees reordering and several GOPs.
+# and a key frame every 12 pictures, so the decoder sees reordering and several GOPs. A NAME ending in
+# .mp4 is muxed into MP4 (length-prefixed NAL units, parameter sets in avcC/hvcC, time stamps), else the
+# stream is raw Annex-B.
 make_clip() {
   local name=$1 codec=$2 width=$3 height=$4 frames=$5 reference=$6 encoder
   if [ "$codec" = h264 ]; then
     encoder=(-c:v libx264 -preset veryfast -crf 28 -g 12 -bf 2 -f h264)
   else
     encoder=(-c:v libx265 -preset veryfast -crf 30 -x265-params "log-level=error:keyint=12:bframes=2:pools=2" -f hevc)
+  fi
+  if [[ $name == *.mp4 ]]; then
+    encoder=("${encoder[@]:0:${#encoder[@]}-2}" -f mp4)
+    [ "$codec" = hevc ] && encoder+=(-tag:v hvc1)
   fi
   ffmpeg -hide_banner -loglevel error -y -f lavfi -i "testsrc2=size=${width}x${height}:rate=30" \
     -frames:v "$frames" -pix_fmt yuv420p -threads 2 "${encoder[@]}" "$CLIPS/$name"
@@ -56,6 +66,13 @@ make_clip small.h265 hevc 320 180 24 yes
 # The benchmark clips (and frame counts at the size cameras send).
 make_clip 1080p.h264 h264 1920 1080 60 no
 make_clip 1080p.h265 hevc 1920 1080 60 no
+# MP4 for make_decoder's GPU path (the mp4toannexb filters, then NVDEC); its oracle is libavcodec's
+# decode of the same file on the GPU machine, through the same make_decoder.
+make_clip small.h264.mp4 h264 640 360 30 no
+make_clip small.h265.mp4 hevc 640 360 30 no
+
+# The media areas' build pieces (FFmpeg 7.1, FreeType, a font, pkgconf): carry_media.sh lists them.
+bash "$ROOT/benchmarks/gpu/carry_media.sh" "$DEST/media"
 
 echo "prepare_carry: $(du -sh "$DEST" | cut -f1) in $DEST"
 cat "$MANIFEST"

@@ -1,15 +1,18 @@
 // make_decoder with config.gpu (the GPU path). Without NVDEC (CI has no GPU) it falls back to libavcodec
 // and the log says why, once; with NVDEC (a GPU machine with FFmpeg) it decodes an MP4 (length-prefixed
 // NAL units, through the mp4toannexb filter) and an .h264 file to the same frames as libavcodec, within
-// the two paths' colour conversions (libswscale vs pixel_math::yuv_to_bgr_pixel).
+// the two paths' colour conversions (libswscale vs pixel_math::yuv_to_bgr_pixel). A GPU machine without
+// the ffmpeg command line decodes the H.264 and H.265 MP4s that benchmarks/gpu/prepare_carry.sh made.
 #include <gtest/gtest.h>
 
 #include <algorithm>
 #include <chrono>
 #include <cstdlib>
+#include <iostream>
 #include <string>
 #include <vector>
 
+#include "gpu/nvdec_clips.hpp"
 #include "media_test_files.hpp"
 #include "panoramasdk/core/log.hpp"
 #include "panoramasdk/decode/decoder.hpp"
@@ -63,6 +66,22 @@ Decoded decode_file(const std::string& path, bool gpu) {
   decoder->decode(nullptr, keep);
   out.errors = decoder->errors();
   return out;
+}
+
+// NVDEC's frames against libavcodec's: the same count and time stamps, and (the same YUV, as decoding is
+// exact) BGR that differs by the two converters' rounding only: libswscale vs yuv_to_bgr_cpu measured 3
+// at most on testsrc2, and the GPU is within 1 of yuv_to_bgr_cpu. Returns the largest difference.
+int expect_same_frames(const Decoded& gpu, const Decoded& cpu) {
+  EXPECT_NE(gpu.description.find("NVDEC"), std::string::npos) << gpu.description;
+  EXPECT_EQ(gpu.errors, 0);
+  EXPECT_EQ(gpu.frames.size(), cpu.frames.size());
+  EXPECT_EQ(gpu.pts, cpu.pts);
+  int worst = 0;
+  for (size_t i = 0; i < std::min(gpu.frames.size(), cpu.frames.size()); ++i)
+    for (size_t k = 0; k < gpu.frames[i]->size_bytes(); ++k)
+      worst = std::max(worst, std::abs(gpu.frames[i]->data[k] - cpu.frames[i]->data[k]));
+  EXPECT_LE(worst, 4);
+  return worst;
 }
 
 // The log lines that say a decoder fell back, from the records queued so far.
@@ -126,20 +145,28 @@ TEST_P(DecoderNvdecOnGpu, MatchesLibavcodecFrameForFrame) {
   if (!reason.empty()) GTEST_SKIP() << "GPU test skipped: NVDEC unavailable: " << reason;
   const std::string clip = media_test::make_clip(std::string("nvdec") + GetParam(), 30, 640, 360);
   PANORAMA_REQUIRE_CLIP(clip);
-  const Decoded cpu = decode_file(clip, false);
-  const Decoded gpu = decode_file(clip, true);
-  EXPECT_NE(gpu.description.find("NVDEC"), std::string::npos) << gpu.description;
-  EXPECT_EQ(gpu.errors, 0);
-  ASSERT_EQ(gpu.frames.size(), cpu.frames.size());
-  EXPECT_EQ(gpu.pts, cpu.pts);
-  // Same YUV (decoding is exact); the BGR differs by the two converters' rounding only: libswscale vs
-  // yuv_to_bgr_cpu measured 3 at most on testsrc2, and the GPU is within 1 of yuv_to_bgr_cpu.
-  int worst = 0;
-  for (size_t i = 0; i < gpu.frames.size(); ++i)
-    for (size_t k = 0; k < gpu.frames[i]->size_bytes(); ++k)
-      worst = std::max(worst, std::abs(gpu.frames[i]->data[k] - cpu.frames[i]->data[k]));
-  EXPECT_LE(worst, 4);
+  expect_same_frames(decode_file(clip, true), decode_file(clip, false));
 }
 
 INSTANTIATE_TEST_SUITE_P(Containers, DecoderNvdecOnGpu, ::testing::Values(".mp4", ".h264"),
                          [](const auto& info) { return std::string(info.param + 1); });
+
+class DecoderNvdecOnCarriedMp4 : public ::testing::TestWithParam<const char*> {};
+
+TEST_P(DecoderNvdecOnCarriedMp4, MatchesLibavcodecFrameForFrame) {
+  const std::string reason = nvdec_unavailable_reason();
+  if (!reason.empty()) GTEST_SKIP() << "GPU test skipped: NVDEC unavailable: " << reason;
+  const panorama::testing::NvdecClip clip = panorama::testing::find_nvdec_clip(GetParam());
+  if (clip.path.empty())
+    GTEST_SKIP() << "GPU test skipped: no test clip " << GetParam() << " in " << panorama::testing::nvdec_clip_dir()
+                 << " (make it with bash benchmarks/gpu/prepare_carry.sh)";
+  const Decoded cpu = decode_file(clip.path, false);
+  ASSERT_EQ(static_cast<int>(cpu.frames.size()), clip.frames);
+  const int worst = expect_same_frames(decode_file(clip.path, true), cpu);
+  // benchmarks/gpu/check.sh reports this line.
+  std::cout << "NVDEC via make_decoder, " << GetParam() << ": " << clip.frames
+            << " frames, max abs BGR difference from libavcodec " << worst << std::endl;
+}
+
+INSTANTIATE_TEST_SUITE_P(Codecs, DecoderNvdecOnCarriedMp4, ::testing::Values("small.h264.mp4", "small.h265.mp4"),
+                         [](const auto& info) { return std::string(info.param).substr(6, 4); });

@@ -27,6 +27,7 @@ py::dict stats_to_dict(const StreamStats& s) {
   d["nominal_fps"] = s.nominal_fps;
   d["last_error"] = s.last_error;
   d["last_error_code"] = s.last_error_code;
+  d["decoder"] = s.decoder;
   return d;
 }
 
@@ -61,6 +62,8 @@ void bind_media(py::module_& m) {
                      "files: play at the file's frame rate and keep only the newest frame, like a camera")
       .def_readwrite("decoder_threads", &StreamOptions::decoder_threads, "decoder threads; 0 = automatic")
       .def_readwrite("queue_size", &StreamOptions::queue_size, "files: frames decoded ahead of the consumer")
+      .def_readwrite("decode_device", &StreamOptions::decode_device,
+                     "'cpu' (libavcodec), 'cuda' or 'auto': NVDEC when usable, else libavcodec saying why once")
       .def("__repr__", [](const StreamOptions& o) {
         return "StreamOptions(uri='" + redact_uri(o.uri) + "', transport='" + o.transport +
                "', realtime=" + (o.realtime ? "True" : "False") + ")";
@@ -79,7 +82,8 @@ void bind_media(py::module_& m) {
       .def(
           "stats", [](const Stream& s) { return stats_to_dict(s.stats()); },
           "A dict: state, frames_decoded, frames_delivered, frames_dropped, decode_errors, reconnects, width, "
-          "height, fps, nominal_fps, last_error, last_error_code.")
+          "height, fps, nominal_fps, last_error, last_error_code, decoder ('nvdec' or 'libavcodec'; '' before "
+          "the first decoder is made).")
       .def(
           "wait_for_state",
           [](const Stream& s, const std::vector<std::string>& names, double timeout_s) {

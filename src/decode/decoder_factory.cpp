@@ -1,8 +1,10 @@
 // Chooses the decoder backend: NVDEC when the config asks for the GPU and NVDEC can take the stream,
-// else libavcodec. Falling back is never an error: the log says why, once per reason.
+// else libavcodec. Falling back is never an error: the log says why, once per stream and reason (a
+// camera that reconnects makes a decoder each time and says it once).
 #include <mutex>
 #include <set>
 #include <string>
+#include <utility>
 
 #include "decode/decoder_ffmpeg.hpp"
 #include "decode/decoder_nvdec_packets.hpp"
@@ -32,14 +34,16 @@ std::string nvdec_refusal(const AVCodecParameters& codec) {
   return nvdec_unavailable_reason();
 }
 
-void log_fallback_once(const std::string& reason) {
+void log_fallback_once(const std::string& what, std::string reason) {
+  // The decoder's errors start with the stream's name, which the line gives already.
+  if (reason.compare(0, what.size() + 2, what + ": ") == 0) reason.erase(0, what.size() + 2);
   static std::mutex mutex;
-  static std::set<std::string> logged;
+  static std::set<std::pair<std::string, std::string>> logged;
   {
     std::lock_guard<std::mutex> lock(mutex);
-    if (!logged.insert(reason).second) return;
+    if (!logged.emplace(what, reason).second) return;
   }
-  log(LogLevel::Warning, "panoramasdk.decode", "decoding on the CPU with libavcodec, not NVDEC: " + reason);
+  log(LogLevel::Warning, "panoramasdk.decode", what + ": decoding on the CPU with libavcodec, not NVDEC: " + reason);
 }
 
 }  // namespace
@@ -57,7 +61,7 @@ std::unique_ptr<Decoder> make_decoder(const DecoderConfig& config, std::shared_p
         reason = e.what();
       }
     }
-    log_fallback_once(reason);
+    log_fallback_once(config.what, reason);
   }
   return make_ffmpeg_decoder(config, std::move(pool));
 }

@@ -83,6 +83,7 @@ class FfmpegDecoder final : public Decoder {
 
   int64_t errors() const override { return errors_; }
   std::string description() const override { return description_; }
+  const char* backend() const noexcept override { return "libavcodec"; }
 
  private:
   std::string what_;

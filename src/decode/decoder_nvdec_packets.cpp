@@ -49,6 +49,8 @@ class NvdecPacketDecoder final : public Decoder {
 
   void decode(const AVPacket* packet, const FrameCallback& on_frame) override {
     if (drained_) return;
+    // For now every NVDEC frame reaches the stream (and media.image) as host BGR: one download per frame
+    // here. Keeping frames on the device until the application reads media.image is the next step.
     auto deliver = [&](DeviceFramePtr frame) { on_frame(frame->bgr(), frame->pts); };
     if (!sent_parameter_sets_) {
       // Parameter sets carried outside the packets (RTSP's sprop-parameter-sets; MP4's avcC, which
@@ -88,6 +90,7 @@ class NvdecPacketDecoder final : public Decoder {
 
   int64_t errors() const override { return filter_errors_ + nvdec_.errors(); }
   std::string description() const override { return description_; }
+  const char* backend() const noexcept override { return "nvdec"; }
 
  private:
   static NvdecCodec codec_of(const DecoderConfig& config) {

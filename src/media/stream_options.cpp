@@ -33,6 +33,9 @@ void validate_options(const StreamOptions& o) {
   if (o.decoder_threads < 0 || o.decoder_threads > 64)
     fail(ErrorCode::InvalidArgument, "option 'decoder_threads' is " + std::to_string(o.decoder_threads) +
                                          "; expected 0 (automatic) to 64");
+  if (o.decode_device != "cpu" && o.decode_device != "cuda" && o.decode_device != "auto")
+    fail(ErrorCode::InvalidArgument,
+         "option 'decode_device' is '" + o.decode_device + "'; expected 'cpu', 'cuda' or 'auto'");
   if (o.queue_size < 1 || o.queue_size > 1024)
     fail(ErrorCode::InvalidArgument,
          "option 'queue_size' is " + std::to_string(o.queue_size) + "; expected 1 to 1024 frames");

@@ -130,6 +130,7 @@ StreamStats Stream::stats() const {
     s.state = state_;
     s.last_error = last_error_;
     s.last_error_code = last_error_code_;
+    s.decoder = decoder_;
   }
   s.frames_decoded = frames_decoded_.load();
   s.frames_delivered = slot_.taken();
@@ -256,8 +257,13 @@ void Stream::connect_and_stream(bool& got_frames) {
   config.time_base_num = info.time_base_num;
   config.time_base_den = info.time_base_den;
   config.threads = options_.decoder_threads;
+  config.gpu = options_.decode_device != "cpu";  // NVDEC's frames arrive as host BGR like libavcodec's
   config.what = what_;
   std::unique_ptr<Decoder> decoder = make_decoder(config, pool_);
+  {
+    std::lock_guard<std::mutex> lock(state_mutex_);
+    decoder_ = decoder->backend();
+  }
   const int64_t errors_before = decode_errors_.load();
 
   std::unique_ptr<AVPacket, PacketFreer> packet(av_packet_alloc());

@@ -91,6 +91,7 @@ def test_new_user_flow_through_the_api(server, rtsp_file_server, private_panoram
     cameras = server.wait_for(lambda: [c for c in call("GET", "/api/cameras", 200) if c["status"]["fps"] > 1],
                               "the camera's fps")
     assert cameras[0]["status"]["apps"] == ["people-counter"]
+    assert cameras[0]["status"]["decoder"] == "libavcodec"  # the tests pin PANORAMA_DEVICE=cpu
     logs = server.wait_for(lambda: "people detected" in api.get("/api/apps/people-counter/logs").text, "its log")
     assert logs
     metrics = api.get("/metrics").text

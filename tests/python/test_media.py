@@ -82,6 +82,7 @@ def test_file_delivers_every_frame_in_order(container, h264_mp4, clips):
     assert stats["frames_dropped"] == 0 and stats["decode_errors"] == 0
     assert stats["nominal_fps"] == pytest.approx(25)
     assert (stats["width"], stats["height"]) == (320, 240)
+    assert stats["decoder"] == "libavcodec"  # decode_device "cpu", the default
     assert frames[-1].capture_time_us >= frames[0].capture_time_us > 1_600_000_000 * 10**6
 
 
@@ -303,6 +304,7 @@ def test_stop_is_prompt_while_the_consumer_is_away(h264_mp4):
         ("reconnect_initial_s", -0.5, "reconnect_initial_s"),
         ("queue_size", 0, "queue_size"),
         ("decoder_threads", -1, "decoder_threads"),
+        ("decode_device", "gpu", "'decode_device' is 'gpu'; expected 'cpu', 'cuda' or 'auto'"),
         ("uri", "", "'uri'"),
         ("uri", "http://cam/x", "rtsp://"),
         ("uri", "testsrc://?size=big", "size"),
@@ -322,7 +324,7 @@ def test_stream_options_defaults():
     assert (o.uri, o.username, o.password, o.transport) == ("", "", "", "tcp")
     assert (o.open_timeout_s, o.stall_timeout_s, o.reconnect) == (10.0, 5.0, True)
     assert (o.reconnect_initial_s, o.reconnect_max_s, o.realtime) == (0.5, 10.0, False)
-    assert (o.decoder_threads, o.queue_size) == (0, 8)
+    assert (o.decoder_threads, o.queue_size, o.decode_device) == (0, 8, "cpu")
     o.password = "hunter2"
     assert "hunter2" not in repr(o)
 

@@ -190,6 +190,7 @@ def test_apps_run_side_by_side_and_faults_stay_with_their_app(appliance, start_s
     door = stats(a, "counter-a")["streams"][0]
     assert door["uri"] == str(door_clip) and door["state"] == "streaming"
     assert 5 <= door["fps"] <= 15 and door["frames_decoded"] >= 10
+    assert door["decoder"] == "libavcodec"  # the tests pin PANORAMA_DEVICE=cpu
     people = stats(a, "people")
     model = people["models"][0]
     assert model["name"] == "aws-panorama-sample-model" and model["batch_size"] == 1

@@ -48,12 +48,15 @@ class Decoder {
 
   // For logs: "h264 (libavcodec, 3 frame threads)".
   virtual std::string description() const = 0;
+
+  // Which backend decodes: "nvdec" or "libavcodec" (the streams' stats report it).
+  virtual const char* backend() const noexcept = 0;
 };
 
 // The best decoder for `config.codec`. With config.gpu, NVDEC when it is usable and takes the stream
 // (H.264/H.265, 8-bit 4:2:0); otherwise libavcodec, and the log (logger "panoramasdk.decode") says why
-// once per reason. Throws Error(Unsupported) naming the codec when no backend decodes it,
-// Error(InvalidArgument) when config.codec is null.
+// once per stream (config.what) and reason. Throws Error(Unsupported) naming the codec when no backend
+// decodes it, Error(InvalidArgument) when config.codec is null.
 std::unique_ptr<Decoder> make_decoder(const DecoderConfig& config, std::shared_ptr<FramePool> pool);
 
 }  // namespace panorama

@@ -17,6 +17,10 @@ struct StreamOptions {
   double reconnect_max_s = 10.0;
   bool realtime = false;             // files: pace at the file's frame rate and treat as live
   int decoder_threads = 0;           // 0 = as many as the decoder finds useful
+  // "cpu": libavcodec. "cuda" or "auto": NVDEC when it is usable and takes the stream (H.264/H.265,
+  // 8-bit 4:2:0), else libavcodec with the reason logged once per stream; "cuda" falls back too, as
+  // decoding on the CPU still works. StreamStats::decoder says which one decodes.
+  std::string decode_device = "cpu";
   int queue_size = 8;                // ordered sources: frames buffered ahead of the consumer
 };
 

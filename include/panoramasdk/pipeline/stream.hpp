@@ -49,6 +49,7 @@ struct StreamStats {
   double nominal_fps = 0;        // announced by the source; 0 when unknown
   std::string last_error;        // redacted; "" when none yet
   std::string last_error_code;   // error_code_name(), e.g. "auth", "connection"; "" when none
+  std::string decoder;           // the latest decoder's backend: "nvdec" or "libavcodec"; "" before one is made
 };
 
 class Stream {
@@ -110,6 +111,7 @@ class Stream {
   StreamState state_ = StreamState::Idle;
   std::string last_error_;
   std::string last_error_code_;
+  const char* decoder_ = "";  // Decoder::backend() of the latest decoder
 
   std::mutex listeners_mutex_;
   std::vector<std::weak_ptr<Notifier>> listeners_;

@@ -36,7 +36,8 @@ def status_of(appliance: Appliance, app: dict, statuses: dict) -> dict:
 
 
 def camera_states(appliance: Appliance) -> dict:
-    """camera name -> {state, fps, last_error, apps}: from the running applications bound to it."""
+    """camera name -> {state, fps, last_error, decoder ("nvdec", "libavcodec" or "" when unknown), apps}: from
+    the running applications bound to it."""
     states: dict = {}
     statuses = app_statuses(appliance)
     for app in appliance.db.query("SELECT name, deployed_version FROM applications WHERE desired = 'running' "
@@ -51,12 +52,13 @@ def camera_states(appliance: Appliance) -> dict:
         fresh = stats is not None and time.time() - float(stats.get("time", 0)) < STALE_S
         streams = stats.get("streams", []) if fresh else []
         for index, camera in enumerate(cameras):
-            entry = states.setdefault(camera, {"state": "idle", "fps": 0.0, "last_error": "", "apps": []})
+            entry = states.setdefault(camera, {"state": "idle", "fps": 0.0, "last_error": "", "decoder": "",
+                                               "apps": []})
             entry["apps"].append(app["name"])
             if index < len(streams):
                 stream = streams[index]
                 entry.update(state=stream.get("state", "unknown"), fps=stream.get("fps", 0.0),
-                             last_error=stream.get("last_error", ""))
+                             last_error=stream.get("last_error", ""), decoder=stream.get("decoder", ""))
             elif entry["state"] == "idle":
                 entry["state"] = "waiting"  # used by an application that is not running (yet)
     return states

@@ -32,7 +32,8 @@ PANORAMA_CAMERA_PASSWORD; they are never printed.
 
 Models run where --device says (default auto, or PANORAMA_DEVICE): cpu is ONNX Runtime on the CPU; cuda is
 TensorRT (engines built on first use and cached per GPU, see `panorama models compile`) or else ONNX
-Runtime's CUDA provider; auto takes the GPU when it can and logs why it did not.
+Runtime's CUDA provider; auto takes the GPU when it can and logs why it did not. With auto and cuda the
+cameras decode on NVDEC when it is usable, else on the CPU (logged; --stats names each camera's decoder).
 
 exit status: 0 when the sources end or --frames is reached; 1 when the application fails to import,
 init() fails, every camera fails or --device cuda cannot run here (the message names what is missing);

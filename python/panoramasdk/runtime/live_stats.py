@@ -6,7 +6,8 @@ once a second, atomically (temp file + rename, so a reader never sees half a fil
     {"time", "pid", "started", "phase": "starting" | "running" | "stopped",
      "frame_sets", "entry_s", "entry_mean_ms", "entry_recent_ms", "frame_sets_per_s",
      "streams": [{"index", "uri" (redacted), "state", "fps", "frames_decoded", "frames_delivered",
-                  "frames_dropped", "decode_errors", "reconnects", "last_error", ...}],
+                  "frames_dropped", "decode_errors", "reconnects", "last_error",
+                  "decoder" ("nvdec" | "libavcodec"), ...}],
      "models": [model.stats() of each open model: queue counters, inference time, batch fill],
      "outputs": [the output chain's stats() per output slot, {} when nothing is drawn]}
 
@@ -30,7 +31,7 @@ log = logging.getLogger("panoramasdk.runtime")
 
 INTERVAL_S = 1.0
 STREAM_KEYS = ("state", "fps", "nominal_fps", "width", "height", "frames_decoded", "frames_delivered",
-               "frames_dropped", "decode_errors", "reconnects", "last_error", "last_error_code")
+               "frames_dropped", "decode_errors", "reconnects", "last_error", "last_error_code", "decoder")
 
 
 class LiveStats:

@@ -1,6 +1,6 @@
-"""The end-of-run figures behind ``--stats``: where the loop's time went, what each camera delivered and
-dropped, which engine ran each model (and why), and what each output did (overlay and encode time,
-decode-to-output latency).
+"""The end-of-run figures behind ``--stats``: where the loop's time went, which decoder each camera used
+(nvdec or libavcodec) and what it delivered and dropped, which engine ran each model (and why), and what
+each output did (overlay and encode time, decode-to-output latency).
 
 ``--stats`` logs them as a few lines. When the environment variable ``PANORAMA_STATS_JSON`` names a file,
 the same figures are also written there as JSON (the benchmarks read it), with or without ``--stats``.
@@ -19,7 +19,8 @@ log = logging.getLogger("panoramasdk.runtime")
 STATS_JSON_ENV = "PANORAMA_STATS_JSON"
 MODEL_KEYS = ("name", "batch_size", "engine", "engine_detail", "engine_reason", "inferences", "inference_mean_ms",
               "batch_fill")
-STREAM_KEYS = ("frames_decoded", "frames_delivered", "frames_dropped", "decode_errors", "reconnects", "fps")
+STREAM_KEYS = ("decoder", "frames_decoded", "frames_delivered", "frames_dropped", "decode_errors", "reconnects",
+               "fps")
 
 
 def collect(times, uris: list, stream_stats: list, output_stats: list) -> dict:
@@ -52,8 +53,8 @@ def summary_lines(stats: dict) -> list:
              f"entry() {_ms(stats['entry_s'], n)}, "
              f"output hand-off {_ms(stats['output_s'], n)}"]
     for i, s in enumerate(stats["streams"]):
-        lines.append(f"camera {i} {s['uri']}: {s['frames_decoded']} decoded, {s['frames_delivered']} delivered, "
-                     f"{s['frames_dropped']} dropped (newest-frame policy)")
+        lines.append(f"camera {i} {s['uri']}: decoder {s['decoder'] or '-'}, {s['frames_decoded']} decoded, "
+                     f"{s['frames_delivered']} delivered, {s['frames_dropped']} dropped (newest-frame policy)")
     for m in stats.get("models", []):
         why = f" ({m['engine_reason']})" if m["engine_reason"] else ""
         lines.append(f"model '{m['name']}': engine {m['engine']}{why}, {m['engine_detail']}; {m['inferences']} "

@@ -19,6 +19,13 @@ def is_live_uri(uri: str) -> bool:
     return uri.startswith(LIVE_SCHEMES)
 
 
+def decode_device(device: str) -> str:
+    """The streams' decode_device for the run's device: the CPU decodes for "cpu"; "cuda" and "auto" decode on
+    NVDEC when it is usable and takes the stream, else on the CPU (the stats say which: decode is not the engine,
+    so "cuda" does not fail for it)."""
+    return "cpu" if device == "cpu" else "auto"
+
+
 def stream_options(camera: CameraSpec, config: RunConfig) -> core.StreamOptions:
     options = core.StreamOptions()
     options.uri = camera.uri
@@ -27,6 +34,7 @@ def stream_options(camera: CameraSpec, config: RunConfig) -> core.StreamOptions:
     options.transport = config.transport
     options.realtime = config.realtime
     options.stall_timeout_s = config.stall_timeout_s
+    options.decode_device = decode_device(config.device)
     return options
 
 

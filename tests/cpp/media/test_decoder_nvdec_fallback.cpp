@@ -14,7 +14,7 @@
 
 #include "gpu/nvdec_clips.hpp"
 #include "media_test_files.hpp"
-#include "panoramasdk/core/log.hpp"
+#include "nvdec_fallback_log.hpp"
 #include "panoramasdk/decode/decoder.hpp"
 #include "panoramasdk/decode/decoder_nvdec.hpp"
 #include "panoramasdk/media/source.hpp"
@@ -84,15 +84,6 @@ int expect_same_frames(const Decoded& gpu, const Decoded& cpu) {
   return worst;
 }
 
-// The log lines that say a decoder fell back, from the records queued so far.
-std::vector<std::string> fallback_lines() {
-  std::vector<std::string> lines;
-  for (const LogRecord& r : drain_log_records(0.0))
-    if (r.logger == "panoramasdk.decode" && r.message.find("not NVDEC") != std::string::npos)
-      lines.push_back(r.message);
-  return lines;
-}
-
 }  // namespace
 
 TEST(DecoderNvdecFallback, WithoutNvdecTheGpuPathDecodesOnTheCpuAndSaysWhyOnce) {
@@ -100,12 +91,12 @@ TEST(DecoderNvdecFallback, WithoutNvdecTheGpuPathDecodesOnTheCpuAndSaysWhyOnce) 
   if (reason.empty()) GTEST_SKIP() << "NVDEC is usable here; this checks a machine without it";
   const std::string clip = media_test::make_clip("fallback.mp4", 10);
   PANORAMA_REQUIRE_CLIP(clip);
-  fallback_lines();  // drop what earlier tests queued
+  media_test::nvdec_fallback_lines();  // drop what earlier tests queued
   const Decoded cpu = decode_file(clip, false);
-  EXPECT_TRUE(fallback_lines().empty()) << "the CPU path asked for nothing and should say nothing";
+  EXPECT_TRUE(media_test::nvdec_fallback_lines().empty()) << "the CPU path asked for nothing and should say nothing";
   const Decoded first = decode_file(clip, true);
   const Decoded second = decode_file(clip, true);
-  const std::vector<std::string> lines = fallback_lines();
+  const std::vector<std::string> lines = media_test::nvdec_fallback_lines();
   ASSERT_EQ(lines.size(), 1u) << "expected one line for two decoders with the same reason";
   EXPECT_NE(lines[0].find("decoding on the CPU with libavcodec"), std::string::npos) << lines[0];
   EXPECT_NE(lines[0].find(reason), std::string::npos) << lines[0];
@@ -131,10 +122,11 @@ TEST(DecoderNvdecFallback, ACodecNvdecLacksFallsBackNamingIt) {
   config.codec = source->info().codec;
   config.gpu = true;
   config.what = "test pattern";
-  fallback_lines();
+  media_test::nvdec_fallback_lines();
   auto decoder = make_decoder(config, FramePool::create(2));
   EXPECT_EQ(decoder->description().find("NVDEC"), std::string::npos) << decoder->description();
-  for (const std::string& line : fallback_lines())  // empty when an earlier test logged the same reason
+  // Empty when an earlier test logged the same reason for this stream.
+  for (const std::string& line : media_test::nvdec_fallback_lines())
     EXPECT_NE(line.find("NVDEC decodes H.264 and H.265 here, not rawvideo"), std::string::npos) << line;
 }
 

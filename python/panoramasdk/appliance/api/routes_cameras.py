@@ -8,7 +8,7 @@ from .context import ApplianceDep
 from .schemas import CameraIn, DiscoverIn
 
 router = APIRouter(prefix="/api/cameras", tags=["cameras"])
-_IDLE = {"state": "idle", "fps": 0.0, "last_error": "", "apps": []}
+_IDLE = {"state": "idle", "fps": 0.0, "last_error": "", "decoder": "", "apps": []}
 
 
 @router.get("")

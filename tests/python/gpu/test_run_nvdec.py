@@ -1,0 +1,31 @@
+"""`panorama run --device auto` of the people counter decodes its H.264 MP4 on NVDEC and counts the same
+people per frame as `--device cpu` (libavcodec) within 1: the frames differ only by the two BGR conversions'
+rounding, and the engine may differ (a GPU engine under auto). Skipped, naming what is missing, without
+media (FFmpeg: `panorama run` needs it), a GPU or NVDEC."""
+from __future__ import annotations
+
+import pytest
+from panoramasdk._native import core
+from people_counter_run import build_people_ssd, run_people_counter
+
+pytestmark = pytest.mark.gpu
+
+FRAMES = 30
+
+
+def test_device_auto_decodes_on_nvdec_and_counts_as_the_cpu(tmp_path):
+    if not core.built_with_media():
+        pytest.skip("GPU test skipped: built without media (FFmpeg and FreeType), which panorama run needs")
+    reason = core.nvdec_unavailable_reason()
+    if reason:
+        pytest.skip(f"GPU test skipped: NVDEC unavailable: {reason}")
+    model = build_people_ssd(tmp_path / "people-ssd.onnx")
+    gpu = run_people_counter(model, "auto", FRAMES, tmp_path / "auto.json")
+    cpu = run_people_counter(model, "cpu", FRAMES, tmp_path / "cpu.json")
+    assert gpu.decoder == gpu.printed_decoder == "nvdec", gpu.output[-2000:]
+    assert cpu.decoder == cpu.printed_decoder == "libavcodec", cpu.output[-2000:]
+    assert "not NVDEC" not in gpu.output
+    assert len(gpu.counts) == len(cpu.counts) == FRAMES, (gpu.counts, cpu.counts)
+    assert any(cpu.counts), cpu.counts
+    worst = max(abs(g - c) for g, c in zip(gpu.counts, cpu.counts))
+    assert worst <= 1, f"people per frame, NVDEC {gpu.counts} vs libavcodec {cpu.counts}"

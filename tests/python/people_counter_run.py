@@ -1,0 +1,42 @@
+"""`panorama run` of the guide's people counter as a user runs it, read back: the people it counted per frame
+and the decoder its camera used, from the --stats line and from PANORAMA_STATS_JSON."""
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from cli_helpers import ROOT, panorama
+
+APP = ROOT / "examples" / "people_counter" / "app.py"
+# H.264 (High, yuv420p) in MP4, 768x576 at 10 fps: NVDEC takes it.
+CLIP = ROOT / "examples" / "assets" / "vtest-pedestrians-768x576-10fps.mp4"
+MODEL_NAME = "aws-panorama-sample-model"
+
+
+def build_people_ssd(out: Path) -> Path:
+    """The sample detector, made by examples/models/build_people_ssd.py (nothing is downloaded)."""
+    subprocess.run([sys.executable, str(ROOT / "examples" / "models" / "build_people_ssd.py"), str(out)], check=True)
+    return out
+
+
+@dataclass
+class CounterRun:
+    counts: list  # people detected, per frame
+    decoder: str  # the camera's decoder in the run's figures: "nvdec" or "libavcodec"
+    printed_decoder: str  # the same, from the --stats line ("" when missing)
+    output: str  # stdout and stderr
+
+
+def run_people_counter(model: Path, device: str, frames: int, stats_json: Path) -> CounterRun:
+    r = panorama("run", APP, "--camera", CLIP, "--frames", frames, "--device", device, "--stats",
+                 "--model", f"{MODEL_NAME}={model}", env={"PANORAMA_STATS_JSON": str(stats_json)}, timeout=300)
+    output = r.stdout + r.stderr
+    assert r.returncode == 0, output[-3000:]
+    counts = [int(c) for c in re.findall(r"Frame \d+: people detected: (\d+)", r.stdout)]
+    (stream,) = json.loads(stats_json.read_text())["streams"]
+    line = re.search(r"camera 0 \S+: decoder (\S+), \d+ decoded", output)
+    return CounterRun(counts, stream["decoder"], line.group(1) if line else "", output)

@@ -1,12 +1,13 @@
 """`panorama run --device auto` of the people counter decodes its H.264 MP4 on NVDEC and counts the same
 people per frame as `--device cpu` (libavcodec) within 1: the frames differ only by the two BGR conversions'
-rounding, and the engine may differ (a GPU engine under auto). Skipped, naming what is missing, without
-media (FFmpeg: `panorama run` needs it), a GPU or NVDEC."""
+rounding, and the engine may differ (a GPU engine under auto). It runs app_fast.py, the counter written with
+numpy calls that numpy >= 2.4 accepts (GPU machines may have one; the guide's app needs numpy < 2.4).
+Skipped, naming what is missing, without media (FFmpeg: `panorama run` needs it), a GPU or NVDEC."""
 from __future__ import annotations
 
 import pytest
 from panoramasdk._native import core
-from people_counter_run import build_people_ssd, run_people_counter
+from people_counter_run import APP_FAST, build_people_ssd, run_people_counter
 
 pytestmark = pytest.mark.gpu
 
@@ -20,8 +21,8 @@ def test_device_auto_decodes_on_nvdec_and_counts_as_the_cpu(tmp_path):
     if reason:
         pytest.skip(f"GPU test skipped: NVDEC unavailable: {reason}")
     model = build_people_ssd(tmp_path / "people-ssd.onnx")
-    gpu = run_people_counter(model, "auto", FRAMES, tmp_path / "auto.json")
-    cpu = run_people_counter(model, "cpu", FRAMES, tmp_path / "cpu.json")
+    gpu = run_people_counter(model, "auto", FRAMES, tmp_path / "auto.json", APP_FAST)
+    cpu = run_people_counter(model, "cpu", FRAMES, tmp_path / "cpu.json", APP_FAST)
     assert gpu.decoder == gpu.printed_decoder == "nvdec", gpu.output[-2000:]
     assert cpu.decoder == cpu.printed_decoder == "libavcodec", cpu.output[-2000:]
     assert "not NVDEC" not in gpu.output

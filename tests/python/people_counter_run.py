@@ -34,8 +34,11 @@ class CounterRun:
     output: str  # stdout and stderr
 
 
-def run_people_counter(model: Path, device: str, frames: int, stats_json: Path, app: Path = APP) -> CounterRun:
-    r = panorama("run", app, "--camera", CLIP, "--frames", frames, "--device", device, "--stats",
+def run_people_counter(model: Path, device: str, frames: int, stats_json: Path, app: Path = APP,
+                       params: tuple = ()) -> CounterRun:
+    """`params`: NAME=VALUE overrides (--param)."""
+    extra = [arg for item in params for arg in ("--param", item)]
+    r = panorama("run", app, "--camera", CLIP, "--frames", frames, "--device", device, "--stats", *extra,
                  "--model", f"{MODEL_NAME}={model}", env={"PANORAMA_STATS_JSON": str(stats_json)}, timeout=300)
     output = r.stdout + r.stderr
     assert r.returncode == 0, output[-3000:]

@@ -12,6 +12,9 @@ from people_counter_run import APP_FAST, build_people_ssd, run_people_counter
 pytestmark = pytest.mark.gpu
 
 FRAMES = 30
+# The demo's threshold: at the guide's 0.10 the count includes dozens of weak guesses scored near the threshold,
+# which a difference of 1-3 in a pixel value flips (a run at 0.10 differed by up to 4 in 30 frames).
+THRESHOLD = ("threshold=0.5",)
 
 
 def test_device_auto_decodes_on_nvdec_and_counts_as_the_cpu(tmp_path):
@@ -21,8 +24,8 @@ def test_device_auto_decodes_on_nvdec_and_counts_as_the_cpu(tmp_path):
     if reason:
         pytest.skip(f"GPU test skipped: NVDEC unavailable: {reason}")
     model = build_people_ssd(tmp_path / "people-ssd.onnx")
-    gpu = run_people_counter(model, "auto", FRAMES, tmp_path / "auto.json", APP_FAST)
-    cpu = run_people_counter(model, "cpu", FRAMES, tmp_path / "cpu.json", APP_FAST)
+    gpu = run_people_counter(model, "auto", FRAMES, tmp_path / "auto.json", APP_FAST, THRESHOLD)
+    cpu = run_people_counter(model, "cpu", FRAMES, tmp_path / "cpu.json", APP_FAST, THRESHOLD)
     assert gpu.decoder == gpu.printed_decoder == "nvdec", gpu.output[-2000:]
     assert cpu.decoder == cpu.printed_decoder == "libavcodec", cpu.output[-2000:]
     assert "not NVDEC" not in gpu.output

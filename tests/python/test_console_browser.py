@@ -295,8 +295,12 @@ def test_console_journey(appliance, browser, rtsp_file_server):
     def camera_streams(d):
         entry = row(d, "camera-row", CAMERA)
         fps = entry.find_element(By.CSS_SELECTOR, '[data-testid="fps"]').text
-        return "streaming" in entry.text and APP in entry.text and fps and float(fps) > 0
-    wait(browser, camera_streams, 20, what=f"{CAMERA} streaming with fps > 0")
+        decoder = entry.find_element(By.CSS_SELECTOR, '[data-testid="decoder"]').text
+        return "streaming" in entry.text and APP in entry.text and fps and float(fps) > 0 and decoder
+    wait(browser, camera_streams, 20, what=f"{CAMERA} streaming with fps > 0 and its decoder named")
+    # The stream names its decoder: libavcodec without a GPU (CI), nvdec where NVDEC is usable.
+    decoder = row(browser, "camera-row", CAMERA).find_element(By.CSS_SELECTOR, '[data-testid="decoder"]').text
+    assert decoder in ("libavcodec", "nvdec")
     assert RTSP_PASSWORD not in browser.page_source
     # A refused action shows the API's message: a camera in use cannot be removed.
     row(browser, "camera-row", CAMERA).find_element(By.CSS_SELECTOR, '[data-testid="camera-remove"]').click()

@@ -35,6 +35,10 @@ def status_of(appliance: Appliance, app: dict, statuses: dict) -> dict:
                                 "started", "updated")}
 
 
+# The status of a camera that no running application uses.
+IDLE_CAMERA_STATUS = {"state": "idle", "fps": 0.0, "last_error": "", "decoder": "", "apps": []}
+
+
 def camera_states(appliance: Appliance) -> dict:
     """camera name -> {state, fps, last_error, decoder ("nvdec", "libavcodec" or "" when unknown), apps}: from
     the running applications bound to it."""

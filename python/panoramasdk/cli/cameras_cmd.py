@@ -68,12 +68,11 @@ def run_add(args) -> int:
 
 @reports_errors
 def run_list(args) -> int:
-    from ..appliance.live_status import camera_states
+    from ..appliance.live_status import IDLE_CAMERA_STATUS, camera_states
 
     a = open_appliance()
     states = camera_states(a)
-    cameras = [dict(c, status=states.get(c["name"], {"state": "idle", "fps": 0.0, "last_error": "", "apps": []}))
-               for c in a.cameras.list()]
+    cameras = [dict(c, status=states.get(c["name"], IDLE_CAMERA_STATUS)) for c in a.cameras.list()]
     if args.json:
         return print_json(cameras)
     if not cameras:
@@ -81,6 +80,7 @@ def run_list(args) -> int:
         return 0
     table(cameras, [("NAME", "name"), ("URL", "url"), ("USER", "username"),
                     ("STATE", lambda c: c["status"]["state"]), ("FPS", lambda c: f"{c['status']['fps']:.1f}"),
+                    ("DECODER", lambda c: c["status"]["decoder"] or "-"),
                     ("APPS", lambda c: ",".join(c["status"]["apps"]) or "-"),
                     ("LAST ERROR", lambda c: c["status"]["last_error"] or "-")])
 

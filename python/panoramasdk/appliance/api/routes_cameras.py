@@ -3,18 +3,17 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Response
 
-from ..live_status import camera_states
+from ..live_status import IDLE_CAMERA_STATUS, camera_states
 from .context import ApplianceDep
 from .schemas import CameraIn, DiscoverIn
 
 router = APIRouter(prefix="/api/cameras", tags=["cameras"])
-_IDLE = {"state": "idle", "fps": 0.0, "last_error": "", "decoder": "", "apps": []}
 
 
 @router.get("")
 def list_cameras(a: ApplianceDep) -> list:
     states = camera_states(a)
-    return [dict(camera, status=states.get(camera["name"], _IDLE)) for camera in a.cameras.list()]
+    return [dict(camera, status=states.get(camera["name"], IDLE_CAMERA_STATUS)) for camera in a.cameras.list()]
 
 
 @router.post("", status_code=201)
@@ -26,7 +25,7 @@ def add_camera(body: CameraIn, a: ApplianceDep) -> dict:
 @router.get("/{name}")
 def get_camera(name: str, a: ApplianceDep) -> dict:
     camera = a.cameras.get(name)
-    return dict(camera, status=camera_states(a).get(name, _IDLE))
+    return dict(camera, status=camera_states(a).get(name, IDLE_CAMERA_STATUS))
 
 
 @router.delete("/{name}", status_code=204)

@@ -94,6 +94,7 @@ export async function renderCameras(page) {
       ["Password", (c) => (c.has_password ? "set" : "none")],
       ["State", (c) => badge(c.status?.state)],
       ["fps", (c) => h("span", { "data-testid": "fps" }, fps(c.status?.fps))],
+      ["Decoder", (c) => h("span", { "data-testid": "decoder" }, c.status?.decoder || "")],
       ["Used by", (c) => (c.status?.apps || []).join(", ")],
       ["Last error", (c) => h("span", { class: "error-text" }, c.status?.last_error || "")],
       ["Description", (c) => c.description || ""],

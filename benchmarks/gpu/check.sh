@@ -298,44 +298,26 @@ fi
 say ""
 say "## Figures"
 say ""
-if [ -x "$BUILD/bench_preprocess_cuda" ]; then
-  BENCH_OUT=$OUT_DIR/bench_preprocess_cuda.txt
-  "$BUILD/bench_preprocess_cuda" >"$BENCH_OUT" 2>&1
-  BENCH_RC=$?
-  tee -a "$MD" <"$BENCH_OUT"
-  cat "$BENCH_OUT" >>"$LOG"
-  [ "$BENCH_RC" -ne 0 ] && STATUS=1
-else
-  say "bench_preprocess_cuda was not built"
-  STATUS=1
-fi
+# run_bench NAME: runs $BUILD/NAME (it exits non-zero when its GPU and CPU results differ), its output into
+# the report, the log and $OUT_DIR/NAME.txt.
+run_bench() {
+  local name=$1 out=$OUT_DIR/$1.txt
+  if [ ! -x "$BUILD/$name" ]; then
+    say "$name was not built"
+    STATUS=1
+    return
+  fi
+  "$BUILD/$name" >"$out" 2>&1 || STATUS=1
+  tee -a "$MD" <"$out"
+  cat "$out" >>"$LOG"
+  say ""
+}
 
-say ""
-if [ -x "$BUILD/bench_decode_nvdec" ]; then
-  NVDEC_OUT=$OUT_DIR/bench_decode_nvdec.txt
-  "$BUILD/bench_decode_nvdec" >"$NVDEC_OUT" 2>&1
-  NVDEC_RC=$?
-  tee -a "$MD" <"$NVDEC_OUT"
-  cat "$NVDEC_OUT" >>"$LOG"
-  [ "$NVDEC_RC" -ne 0 ] && STATUS=1
-else
-  say "bench_decode_nvdec was not built"
-  STATUS=1
-fi
+run_bench bench_preprocess_cuda
+run_bench bench_decode_nvdec
+# The overlay on the GPU against the CPU compositor.
+run_bench bench_draw_cuda
 
-say ""
-# The overlay on the GPU against the CPU compositor (exits 1 when their pixels differ).
-if [ -x "$BUILD/bench_draw_cuda" ]; then
-  DRAW_OUT=$OUT_DIR/bench_draw_cuda.txt
-  "$BUILD/bench_draw_cuda" >"$DRAW_OUT" 2>&1 || STATUS=1
-  tee -a "$MD" <"$DRAW_OUT"
-  cat "$DRAW_OUT" >>"$LOG"
-else
-  say "bench_draw_cuda was not built"
-  STATUS=1
-fi
-
-say ""
 if [ "$STATUS" -eq 0 ]; then
   say "GPU check: PASSED in $(elapsed) s (report: $MD, log: $LOG)"
 else

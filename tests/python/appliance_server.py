@@ -14,6 +14,14 @@ import httpx
 ROOT = Path(__file__).resolve().parents[2]
 
 
+def pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
 class ApplianceServer:
     def __init__(self, home: Path, startup_timeout_s: float = 30.0):
         self.home = Path(home)

@@ -14,7 +14,7 @@ pytest.importorskip("fastapi", reason="the appliance needs fastapi (pip install 
 cv2 = pytest.importorskip("cv2", reason="pip install opencv-python-headless")
 
 import rtsp_fixtures  # noqa: E402
-from appliance_server import ApplianceServer  # noqa: E402
+from appliance_server import ApplianceServer, pid_alive  # noqa: E402
 from rtsp_fixtures import CLIP_PATH, RTSP_PASSWORD, RTSP_USER  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -115,7 +115,7 @@ def test_new_user_flow_through_the_api(server, rtsp_file_server, private_panoram
     assert "signal" in restarted["last_error"] or "SIGKILL" in restarted["last_error"]
 
     call("DELETE", "/api/apps/people-counter", 204)
-    server.wait_for(lambda: not _alive(restarted["pid"]), "the process to stop after the delete")
+    server.wait_for(lambda: not pid_alive(restarted["pid"]), "the process to stop after the delete")
     assert call("GET", "/api/status", 200)["counts"]["apps"] == 0
 
     # The password is nowhere: not in any answer, not in the data folder (database, logs, statistics).
@@ -124,14 +124,6 @@ def test_new_user_flow_through_the_api(server, rtsp_file_server, private_panoram
         if path.is_file():
             assert RTSP_PASSWORD.encode() not in path.read_bytes(), path
     assert RTSP_PASSWORD not in server.log_path.read_text()
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    return True
 
 
 def httpx_status(server, path: str, token) -> int:

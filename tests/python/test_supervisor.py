@@ -14,6 +14,7 @@ from types import SimpleNamespace
 import httpx
 import make_media
 import pytest
+from appliance_server import pid_alive
 from cli_helpers import ROOT, panorama
 from panoramasdk.appliance import app_logs, metrics
 from panoramasdk.appliance.applications import ApplicationStore
@@ -121,14 +122,6 @@ def stats(a, app: str):
 
 def log_text(a, app: str) -> str:
     return "\n".join(app_logs.read_tail(a.home, app, 1000))
-
-
-def alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    return True
 
 
 def wait_for(a, predicate, what: str, timeout_s: float = 40.0):
@@ -248,14 +241,14 @@ def test_apps_run_side_by_side_and_faults_stay_with_their_app(appliance, start_s
     new_a = status(a, "counter-a")["pid"]
     a.apps.delete("counter-a")
     sv.wake()
-    wait_for(a, lambda: not alive(new_a), "counter-a's process gone")
+    wait_for(a, lambda: not pid_alive(new_a), "counter-a's process gone")
     assert status(a, "counter-a") == {}
-    assert status(a, "people")["pid"] == pids["people"] and alive(pids["people"])
+    assert status(a, "people")["pid"] == pids["people"] and pid_alive(pids["people"])
     people_before = progress(a, "people")
     wait_for(a, lambda: progress(a, "people") > people_before, "the people counter going on")
     a.apps.stop("people")
     sv.wake()
-    wait_for(a, lambda: not alive(pids["people"]) and status(a, "people")["state"] == "STOPPED", "people stopped")
+    wait_for(a, lambda: not pid_alive(pids["people"]) and status(a, "people")["state"] == "STOPPED", "people stopped")
     assert "stopped (the application was stopped): exited with code 0" in log_text(a, "people")
 
     sv.stop()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 
 from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
 from ...errors import (
@@ -43,7 +44,15 @@ async def _answer(request: Request, exc: Exception) -> JSONResponse:
     return JSONResponse({"detail": f"internal error: {type(exc).__name__}: {exc}"}, status_code=500)
 
 
+async def _invalid_request(request: Request, exc: RequestValidationError) -> JSONResponse:
+    """FastAPI's 422 without the values sent: pydantic puts the whole body in `input` (a camera's password
+    too) when a field is missing. Which field and why is enough to fix the request."""
+    errors = [{"type": e.get("type"), "loc": list(e.get("loc", ())), "msg": e.get("msg")} for e in exc.errors()]
+    return JSONResponse({"detail": errors}, status_code=422)
+
+
 def install(app: FastAPI) -> None:
+    app.add_exception_handler(RequestValidationError, _invalid_request)
     # One handler per class (not one for Exception, which Starlette treats as a crash and re-raises).
     for cls in {cls for cls, _ in _STATUS} | {PanoramaError, OSError}:
         app.add_exception_handler(cls, _answer)

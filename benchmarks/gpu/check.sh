@@ -318,6 +318,19 @@ run_bench bench_decode_nvdec
 # The overlay on the GPU against the CPU compositor.
 run_bench bench_draw_cuda
 
+# Whole frames crossing between host and GPU while `panorama run --device auto` runs (goal 0): needs the
+# _core module with media (panorama run) and a GPU with NVDEC.
+if [ "$BUILD_PYTHON" = ON ] && [ "$MEDIA" = ON ] && [ -n "$GPU_LINE$([ -e /dev/nvidia0 ] && echo yes)" ]; then
+  HOT_OUT=$OUT_DIR/hot_path.txt
+  PYTHONPATH="$ROOT/python" PANORAMA_CORE_DIR="$BUILD" "$PY" "$ROOT/benchmarks/gpu/hot_path.py" 30 >"$HOT_OUT" 2>&1 ||
+    STATUS=1
+  tee -a "$MD" <"$HOT_OUT"
+  cat "$HOT_OUT" >>"$LOG"
+  say ""
+else
+  say "Hot-path copies: not measured (needs the Python module with media and a GPU)"
+fi
+
 if [ "$STATUS" -eq 0 ]; then
   say "GPU check: PASSED in $(elapsed) s (report: $MD, log: $LOG)"
 else

@@ -23,7 +23,9 @@ class media:  # noqa: N801 - SDK class name
     """A frame of video from one stream.
 
     ``image`` is an H x W x 3 uint8 BGR numpy array on the decoded frame's own buffer (no copy), writable,
-    and the same array object on every access; drawing into it shows on the output. ``add_rect`` and
+    and the same array object on every access; drawing into it shows on the output. A frame decoded on the
+    GPU (NVDEC) stays there until ``image`` is first read, which downloads it once; until then
+    ``model.batch(i, media)``, ``preprocess(media)`` and the output's drawing all run on the GPU. ``add_rect`` and
     ``add_label`` record overlay metadata in normalised 0..1 coordinates; the output draws it on top of the
     image, on its own copy of the frame, and clears it once drawn (a repeated media starts clean).
     """
@@ -39,7 +41,8 @@ class media:  # noqa: N801 - SDK class name
 
     @property
     def image(self):
-        """The frame's pixels: numpy uint8 array (height, width, 3), BGR, C-contiguous, writable."""
+        """The frame's pixels: numpy uint8 array (height, width, 3), BGR, C-contiguous, writable (a frame on
+        the GPU is downloaded here, on the first access)."""
         if self._image is None:
             self._image = self._frame.array()
         return self._image

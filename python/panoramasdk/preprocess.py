@@ -263,7 +263,7 @@ def preprocess(image: Any, spec: Optional[PreprocessSpec] = None, *, out: Option
 
     image: an (H, W, 3) uint8 array (``format`` "bgr" or "rgb"), NV12/I420 as one (H*3/2, W) uint8
     array or a tuple of planes (``format`` "nv12"/"i420"; ``full_range`` for full-range YUV), or a
-    ``media``. spec: a PreprocessSpec; keyword ``fields`` build one or override its fields. out: a
+    ``media`` (preprocessed on the GPU when its frame lives there, without downloading it). spec: a PreprocessSpec; keyword ``fields`` build one or override its fields. out: a
     C-contiguous array of the output shape and dtype to write into. threads: 0 = up to 4.
     """
     if spec is None:
@@ -276,7 +276,10 @@ def preprocess(image: Any, spec: Optional[PreprocessSpec] = None, *, out: Option
     if isinstance(threads, bool) or not isinstance(threads, (int, np.integer)) or threads < 0:
         _fail("", "threads", "0 (default) or a positive integer", threads)
     if isinstance(image, media):
-        image, fmt = image.image, "bgr"
+        # The frame itself: one that lives on the GPU is preprocessed there and never downloaded.
+        result = _output(out, spec)
+        core.preprocess_frame(image._frame, native_params(spec), result, int(threads))
+        return result
     packed = fmt in ("bgr", "rgb")
     width, height, planes = _packed_planes(image, fmt) if packed else _yuv_planes(image, fmt)
     result = _output(out, spec)

@@ -5,17 +5,34 @@
 #include "panoramasdk/core/build_info.hpp"
 #include "panoramasdk/core/frame.hpp"
 #include "panoramasdk/core/log.hpp"
+#include "panoramasdk/decode/device_frame.hpp"
 
 namespace panorama::bindings {
 
 void bind_core(py::module_& m) {
-  py::class_<Frame, FramePtr>(m, "Frame", "A decoded BGR24 picture in a pooled host buffer.")
+  py::class_<Frame, FramePtr>(m, "Frame",
+                              "A decoded picture: BGR24 in a pooled host buffer, or NV12 on the GPU (from NVDEC) "
+                              "until array() downloads it.")
       .def_readonly("width", &Frame::width)
       .def_readonly("height", &Frame::height)
       .def_readonly("capture_time_us", &Frame::capture_time_us)
       .def_readonly("sequence", &Frame::sequence)
       .def("array", &frame_to_array,
-           "A writable H x W x 3 uint8 numpy view of the pixels (no copy); it keeps the frame alive.")
+           "A writable H x W x 3 uint8 numpy view of the pixels (no copy; a frame on the GPU is downloaded "
+           "once, on the first call); it keeps the frame alive.")
+      .def_property_readonly(
+          "on_device", [](const Frame& f) { return f.device != nullptr; },
+          "True when the picture lives on the GPU (NVDEC): preprocessing and the output's drawing run there.")
+      .def_property_readonly(
+          "downloaded", [](const Frame& f) { return f.data != nullptr || (f.device && f.device->has_bgr()); },
+          "True once the pixels are in host memory: always for a host frame, after array() for one on the GPU.")
+      .def_property_readonly(
+          "device_frame",
+          [](const Frame& f) -> py::object {
+            if (!f.device) return py::none();
+            return py::cast(std::const_pointer_cast<DeviceFrame>(f.device));
+          },
+          "The DeviceFrame (NV12 on the GPU, with __cuda_array_interface__) of a frame on the device, else None.")
       .def_static("black", &make_black_frame, py::arg("width"), py::arg("height"),
                   "A black frame, for a camera that has not delivered yet.")
       .def_static(

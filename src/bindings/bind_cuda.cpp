@@ -87,9 +87,11 @@ void bind_cuda(py::module_& m) {
         d["device_to_host"] = c.device_to_host;
         d["host_to_device_bytes"] = c.host_to_device_bytes;
         d["device_to_host_bytes"] = c.device_to_host_bytes;
+        d["frames_host_to_device"] = c.frames_host_to_device;
+        d["frames_device_to_host"] = c.frames_device_to_host;
         return d;
       },
-      "Host<->device copies made by the core since start or the last reset.");
+      "Host<->device copies made by the core since start or the last reset; frames_*: those of whole pictures.");
   m.def("reset_host_device_copy_counts", &reset_host_device_copy_counts);
 
   m.def(

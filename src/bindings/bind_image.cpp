@@ -9,6 +9,7 @@
 #include "bindings/bindings.hpp"
 #include "panoramasdk/core/error.hpp"
 #include "panoramasdk/image/preprocess.hpp"
+#include "panoramasdk/image/preprocess_frame.hpp"
 
 namespace panorama::bindings {
 
@@ -85,6 +86,18 @@ void bind_image(py::module_& m) {
       py::arg("format"), py::arg("width"), py::arg("height"), py::arg("planes"), py::arg("params"), py::arg("out"),
       py::arg("threads") = 0,
       "Preprocesses one image into `out` (C-contiguous, float32 or float16) with the GIL released.");
+  m.def(
+      "preprocess_frame",
+      [](const FramePtr& frame, const PreprocessParams& params, py::array out, int threads) {
+        if (!frame) fail(ErrorCode::InvalidArgument, "preprocess_frame(): expected a Frame, got None");
+        void* data = out.mutable_data();
+        const size_t bytes = static_cast<size_t>(out.nbytes());
+        py::gil_scoped_release release;
+        return preprocess_frame(*frame, params, data, bytes, threads);
+      },
+      py::arg("frame"), py::arg("params"), py::arg("out"), py::arg("threads") = 0,
+      "Preprocesses a decoded Frame into `out`: on the CPU for a host frame, on the GPU from its NV12 for a "
+      "frame on the device (only the tensor is downloaded). GIL released.");
 }
 
 }  // namespace panorama::bindings

@@ -115,7 +115,7 @@ void bind_infer(py::module_& m) {
           [](BatchQueue& q, size_t input, const FramePtr& frame, const PreprocessParams& params, int threads) {
             if (!frame) fail(ErrorCode::InvalidArgument, "put_frame(): expected a Frame, got None");
             py::gil_scoped_release release;
-            return put_preprocessed(q, input, image_view(*frame), params, -1, threads);
+            return put_preprocessed(q, input, *frame, params, -1, threads);
           },
           py::arg("input"), py::arg("frame"), py::arg("params"), py::arg("threads") = 0,
           "Preprocesses a decoded frame straight into the next item of input `input` (GIL released); "

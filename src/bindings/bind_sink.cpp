@@ -5,6 +5,7 @@
 #include "bindings/bindings.hpp"
 #include "bindings/frame_convert.hpp"
 #include "bindings/overlay_convert.hpp"
+#include "panoramasdk/core/error.hpp"
 #include "panoramasdk/sink/output_chain.hpp"
 
 namespace panorama::bindings {
@@ -54,6 +55,23 @@ void bind_sink(py::module_& m) {
           "returns. time_stamp_us: the picture's decode time (wall clock, µs since the epoch; 0: unknown); "
           "fresh=False marks a picture output before, left out of the latency figures. Blocks while the queue "
           "is full unless drop_when_full. Raises StoppedError after close().")
+      .def(
+          "submit_frame",
+          [](OutputChain& self, const FramePtr& frame, const py::handle& rects, const py::handle& labels,
+             int64_t time_stamp_us, bool fresh) {
+            // The chain draws in place on host frames, so only its own copies (submit) may be host frames.
+            if (!frame || !frame->device || frame->data)
+              fail(ErrorCode::InvalidArgument, self.options().name + ": submit_frame expects a Frame on the GPU; "
+                                               "use submit(image, ...) for pixels in host memory");
+            auto r = rects_from_python(rects);
+            auto l = labels_from_python(labels);
+            py::gil_scoped_release release;
+            self.submit(frame, std::move(r), std::move(l), time_stamp_us, fresh);
+          },
+          py::arg("frame"), py::arg("rects"), py::arg("labels"), py::arg("time_stamp_us") = 0,
+          py::arg("fresh") = true,
+          "Queues a decoded Frame that lives on the GPU without copying it: the chain draws on the GPU when a "
+          "sink needs the picture. Arguments and blocking as submit().")
       .def(
           "wait_jpeg",
           [](OutputChain& self, int64_t after_sequence, double timeout_s) -> py::object {

@@ -4,18 +4,25 @@
 #include <string>
 
 #include "panoramasdk/core/error.hpp"
+#include "panoramasdk/decode/device_frame.hpp"
 
 namespace panorama::bindings {
 
 py::array frame_to_array(const FramePtr& frame) {
+  const Frame* pixels = nullptr;
+  {
+    py::gil_scoped_release release;  // a device frame downloads here, once
+    pixels = &host_pixels(*frame);
+  }
+  // The array keeps `frame` alive, and with it a device frame's host copy.
   auto* holder = new FramePtr(frame);
   py::capsule base(holder, [](void* p) { delete static_cast<FramePtr*>(p); });
   return py::array(py::dtype::of<uint8_t>(),
-                   {static_cast<py::ssize_t>(frame->height), static_cast<py::ssize_t>(frame->width),
+                   {static_cast<py::ssize_t>(pixels->height), static_cast<py::ssize_t>(pixels->width),
                     static_cast<py::ssize_t>(3)},
-                   {static_cast<py::ssize_t>(frame->stride), static_cast<py::ssize_t>(3),
+                   {static_cast<py::ssize_t>(pixels->stride), static_cast<py::ssize_t>(3),
                     static_cast<py::ssize_t>(1)},
-                   frame->data, base);
+                   pixels->data, base);
 }
 
 FramePtr array_to_frame(const py::array& array, FramePool& pool, const char* what) {

@@ -19,8 +19,8 @@ void* cuda_allocate(MemoryKind kind, size_t) {
 void cuda_release(MemoryKind, void*) noexcept {}
 
 void require_device_accessible(const void*, const std::string& what) { throw_no_cuda(what); }
-void copy_host_to_device(void*, const void*, size_t, CudaStreamHandle) { throw_no_cuda("copy_host_to_device"); }
-void copy_device_to_host(void*, const void*, size_t, CudaStreamHandle) { throw_no_cuda("copy_device_to_host"); }
+void copy_host_to_device(void*, const void*, size_t, CudaStreamHandle, CopyWhat) { throw_no_cuda("copy_host_to_device"); }
+void copy_device_to_host(void*, const void*, size_t, CudaStreamHandle, CopyWhat) { throw_no_cuda("copy_device_to_host"); }
 void copy_device_to_device(void*, const void*, size_t, CudaStreamHandle) { throw_no_cuda("copy_device_to_device"); }
 HostDeviceCopyCounts host_device_copy_counts() noexcept { return {}; }
 void reset_host_device_copy_counts() noexcept {}

@@ -49,9 +49,11 @@ class NvdecPacketDecoder final : public Decoder {
 
   void decode(const AVPacket* packet, const FrameCallback& on_frame) override {
     if (drained_) return;
-    // For now every NVDEC frame reaches the stream (and media.image) as host BGR: one download per frame
-    // here. Keeping frames on the device until the application reads media.image is the next step.
-    auto deliver = [&](DeviceFramePtr frame) { on_frame(frame->bgr(), frame->pts); };
+    // Frames stay on the device: the host BGR is made only if someone reads it (host_pixels()).
+    auto deliver = [&](DeviceFramePtr frame) {
+      const int64_t pts = frame->pts;
+      on_frame(frame_on_device(std::move(frame)), pts);
+    };
     if (!sent_parameter_sets_) {
       // Parameter sets carried outside the packets (RTSP's sprop-parameter-sets; MP4's avcC, which
       // the filter turns into Annex-B) go to the parser first.

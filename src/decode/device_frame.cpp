@@ -41,10 +41,31 @@ FramePtr DeviceFrame::bgr() const {
   BufferPtr scratch = pools_.device->acquire(host->size_bytes());
   CudaStream stream;
   yuv_to_bgr_cuda(nv12(), full_range_, scratch->data, host->stride, stream.get());
-  copy_device_to_host(host->data, scratch->data, host->size_bytes(), stream.get());
+  copy_device_to_host(host->data, scratch->data, host->size_bytes(), stream.get(), CopyWhat::Frame);
   stream.synchronize();
   bgr_ = std::move(host);
   return bgr_;
 }
+
+bool DeviceFrame::has_bgr() const {
+  std::lock_guard<std::mutex> lock(bgr_mutex_);
+  return bgr_ != nullptr;
+}
+
+FramePtr frame_on_device(DeviceFramePtr device) {
+  auto frame = std::make_shared<Frame>();
+  frame->width = device->width();
+  frame->height = device->height();
+  frame->device = std::move(device);
+  return frame;
+}
+
+const Frame& host_pixels(const Frame& frame) {
+  if (frame.data || !frame.device) return frame;
+  // bgr() caches its copy inside the DeviceFrame, which `frame` keeps alive: the reference stays valid.
+  return *frame.device->bgr();
+}
+
+bool only_on_device(const Frame& frame) { return !frame.data && frame.device && !frame.device->has_bgr(); }
 
 }  // namespace panorama

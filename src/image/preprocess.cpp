@@ -7,6 +7,7 @@
 
 #include "image/preprocess_cpu.hpp"
 #include "panoramasdk/core/error.hpp"
+#include "panoramasdk/decode/device_frame.hpp"
 
 namespace panorama {
 
@@ -101,7 +102,8 @@ ResizeTransform transform_of(const ContentRect& r, int src_width, int src_height
 
 }  // namespace
 
-ImageView image_view(const Frame& frame) {
+ImageView image_view(const Frame& any_frame) {
+  const Frame& frame = host_pixels(any_frame);  // a device frame's BGR copy, downloaded once
   ImageView v;
   v.format = PixelFormat::BGR;
   v.width = frame.width;
@@ -152,9 +154,7 @@ ResizeTransform plan_transform(const PreprocessPlan& plan) {
   return transform_of(plan.content, plan.src.width, plan.src.height);
 }
 
-ResizeTransform preprocess_cpu(const ImageView& src, const PreprocessParams& params, void* out, size_t out_bytes,
-                               int threads) {
-  const PreprocessPlan plan = plan_preprocess(src, params);
+void check_output_buffer(const PreprocessParams& params, const void* out, size_t out_bytes) {
   const size_t needed = preprocess_output_bytes(params);
   if (out == nullptr) invalid("out: expected a buffer of " + std::to_string(needed) + " bytes, got a null pointer");
   if (out_bytes < needed)
@@ -164,6 +164,12 @@ ResizeTransform preprocess_cpu(const ImageView& src, const PreprocessParams& par
   if (reinterpret_cast<uintptr_t>(out) % dtype_size(params.dtype) != 0)
     invalid(std::string("out: expected an address aligned to ") + std::to_string(dtype_size(params.dtype)) +
             " bytes for " + dtype_name(params.dtype));
+}
+
+ResizeTransform preprocess_cpu(const ImageView& src, const PreprocessParams& params, void* out, size_t out_bytes,
+                               int threads) {
+  const PreprocessPlan plan = plan_preprocess(src, params);
+  check_output_buffer(params, out, out_bytes);
   if (threads < 0) invalid("threads: expected 0 (default) or more, got " + std::to_string(threads));
   run_preprocess_cpu(plan, out, threads);
   return plan_transform(plan);

@@ -3,6 +3,7 @@
 #include <string>
 
 #include "panoramasdk/core/error.hpp"
+#include "panoramasdk/image/preprocess_frame.hpp"
 
 namespace panorama {
 
@@ -16,7 +17,7 @@ std::vector<int64_t> produced_dims(const PreprocessParams& p) {
 
 }  // namespace
 
-ResizeTransform put_preprocessed(BatchQueue& queue, size_t input, const ImageView& src,
+ResizeTransform put_preprocessed(BatchQueue& queue, size_t input, const Frame& frame,
                                  const PreprocessParams& params, int item, int threads) {
   const auto& inputs = queue.options().inputs;
   if (input < inputs.size()) {
@@ -30,7 +31,7 @@ ResizeTransform put_preprocessed(BatchQueue& queue, size_t input, const ImageVie
   }
   ResizeTransform transform;
   queue.put_with(input, item, [&](uint8_t* dst, size_t bytes) {
-    transform = preprocess_cpu(src, params, dst, bytes, threads);
+    transform = preprocess_frame(frame, params, dst, bytes, threads);
   });
   return transform;
 }

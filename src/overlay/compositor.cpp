@@ -61,4 +61,14 @@ void Compositor::draw(Frame& frame, const std::vector<RectOverlay>& rects, const
   draw_overlay_cpu(frame, overlay_draw_list(rects, labels, a.atlas(), frame.width, frame.height), a.atlas());
 }
 
+void Compositor::draw_device(uint8_t* frame, int width, int height, size_t stride,
+                             const std::vector<RectOverlay>& rects, const std::vector<LabelOverlay>& labels,
+                             OverlayDrawerCuda& drawer, CudaStreamHandle stream) {
+  std::lock_guard<std::mutex> lock(impl_->mutex);
+  FontAtlas& a = impl_->atlas(m::text_pixel_size(height));
+  for (const auto& label : labels) a.add_text(label.text);
+  drawer.draw(frame, width, height, stride, overlay_draw_list(rects, labels, a.atlas(), width, height), a.atlas(),
+              stream);
+}
+
 }  // namespace panorama

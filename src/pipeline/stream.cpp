@@ -257,7 +257,7 @@ void Stream::connect_and_stream(bool& got_frames) {
   config.time_base_num = info.time_base_num;
   config.time_base_den = info.time_base_den;
   config.threads = options_.decoder_threads;
-  config.gpu = options_.decode_device != "cpu";  // NVDEC's frames arrive as host BGR like libavcodec's
+  config.gpu = options_.decode_device != "cpu";  // NVDEC's frames stay on the GPU (Frame::device)
   config.what = what_;
   std::unique_ptr<Decoder> decoder = make_decoder(config, pool_);
   {

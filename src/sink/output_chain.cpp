@@ -13,6 +13,7 @@
 #include "panoramasdk/core/log.hpp"
 #include "panoramasdk/sink/encoder_jpeg.hpp"
 #include "panoramasdk/sink/recorder.hpp"
+#include "sink/device_composer.hpp"
 #include "sink/encoder_h264.hpp"
 
 namespace panorama {
@@ -29,6 +30,10 @@ struct Item {
   std::vector<LabelOverlay> labels;
   int64_t time_stamp_us = 0;
   bool fresh = true;  // first output of this picture: a latency sample
+
+  // A frame on the GPU not composed yet: `frame` is the camera's own (shared, read-only) and the overlays
+  // are still to draw. Host frames are the chain's copies, drawn in place as soon as they are processed.
+  bool on_device() const { return frame && !frame->data && frame->device; }
 };
 
 void validate(const OutputOptions& o, const std::string& what) {
@@ -52,6 +57,7 @@ struct OutputChain::Impl {
   std::unique_ptr<Compositor> compositor;
   std::unique_ptr<Recorder> recorder;  // null when not recording or after a failure
   std::unique_ptr<JpegEncoder> jpeg;   // null when the view is off
+  std::unique_ptr<sink_detail::DeviceComposer> device_composer;
 
   mutable std::mutex mutex;
   std::condition_variable work_cv;   // the thread: new item, viewer, close
@@ -63,8 +69,7 @@ struct OutputChain::Impl {
   OutputStats stats;
   LatencyHistogram latency;  // summarised into stats() on request
   JpegImage latest_jpeg;
-  FramePtr view_pending;  // newest composed frame not yet made a JPEG
-  int64_t view_pending_ts = 0;
+  Item view_pending;  // newest frame not yet made a JPEG: composed, or on the device with its overlays
   bool view_active = false;
   SteadyClock::time_point last_view_request{};
   SteadyClock::time_point next_jpeg_allowed{};
@@ -83,25 +88,39 @@ struct OutputChain::Impl {
   }
 
   bool jpeg_due(SteadyClock::time_point now) const {
-    return view_pending && watched(now) && now >= next_jpeg_allowed;
+    return view_pending.frame && watched(now) && now >= next_jpeg_allowed;
+  }
+
+  // Draws the item's overlays: in place on a host copy, or on the GPU for a device frame, whose composed
+  // picture then replaces it (one download). False, with the error recorded, when drawing failed; a
+  // device frame is then left as it was.
+  bool compose(Item& item) {
+    try {
+      if (item.on_device()) {
+        item.frame = device_composer->compose(*item.frame, item.rects, item.labels, *pool);
+      } else {
+        compositor->draw(*item.frame, item.rects, item.labels);
+      }
+      item.rects.clear();
+      item.labels.clear();
+      return true;
+    } catch (const std::exception& e) {
+      set_error(what + ": drawing the overlay: " + e.what());
+      return false;
+    }
   }
 
   void process(Item& item) {
-    Frame& frame = *item.frame;
     const auto t0 = SteadyClock::now();
-    bool composed = false;
-    try {
-      compositor->draw(frame, item.rects, item.labels);
-      composed = true;
-    } catch (const std::exception& e) {
-      set_error(what + ": drawing the overlay: " + e.what());
-    }
+    // A device frame is composed only when a sink needs it now: the recorder. For the view alone it
+    // waits in view_pending and is composed only if someone watches (make_jpeg).
+    const bool recording = recorder != nullptr;
+    const bool composed = (recording || !item.on_device()) && compose(item);
     const auto t1 = SteadyClock::now();
     bool encoded = false;
-    const bool recording = recorder != nullptr;
-    if (recording) {
+    if (recording && composed) {
       try {
-        recorder->write(frame);
+        recorder->write(*item.frame);
         encoded = true;
       } catch (const std::exception& e) {
         set_error(std::string(e.what()) + " (recording stopped)");
@@ -118,34 +137,38 @@ struct OutputChain::Impl {
     if (encoded) ++stats.frames_encoded;
     stats.overlay_s += std::chrono::duration<double>(t1 - t0).count();
     if (recording) stats.encode_s += std::chrono::duration<double>(t2 - t1).count();
-    if (jpeg) {
-      view_pending = item.frame;
-      view_pending_ts = item.time_stamp_us;
-    }
     // Done with the frame: drawn, recorded and offered to the view.
     if (item.fresh && item.time_stamp_us > 0) latency.add(wall_time_us() - item.time_stamp_us);
+    if (jpeg) view_pending = std::move(item);
   }
 
   void make_jpeg(std::unique_lock<std::mutex>& lock) {
-    FramePtr frame = std::move(view_pending);
-    const int64_t ts = view_pending_ts;
+    Item item = std::move(view_pending);
+    view_pending = Item{};
+    const int64_t ts = item.time_stamp_us;
     const auto start = SteadyClock::now();
     next_jpeg_allowed = start + std::chrono::duration_cast<SteadyClock::duration>(
                                     std::chrono::duration<double>(1.0 / options.view_max_fps));
     lock.unlock();
     std::shared_ptr<const std::vector<uint8_t>> bytes;
-    try {
-      bytes = std::make_shared<const std::vector<uint8_t>>(jpeg->encode(*frame));
-    } catch (const std::exception& e) {
-      set_error(what + ": live view: " + e.what());
+    const bool composed_now = item.on_device();
+    if (!composed_now || compose(item)) {
+      try {
+        bytes = std::make_shared<const std::vector<uint8_t>>(jpeg->encode(*item.frame));
+      } catch (const std::exception& e) {
+        set_error(what + ": live view: " + e.what());
+      }
     }
+    const int width = item.frame->width, height = item.frame->height;
+    item = Item{};  // release the frame outside the lock
     lock.lock();
+    if (composed_now && bytes) ++stats.frames_composed;
     stats.jpeg_s += std::chrono::duration<double>(SteadyClock::now() - start).count();
     if (!bytes) return;
     latest_jpeg.sequence += 1;
     latest_jpeg.time_stamp_us = ts;
-    latest_jpeg.width = frame->width;
-    latest_jpeg.height = frame->height;
+    latest_jpeg.width = width;
+    latest_jpeg.height = height;
     latest_jpeg.bytes = std::move(bytes);
     stats.jpeg_sequence = latest_jpeg.sequence;
     jpeg_cv.notify_all();
@@ -171,13 +194,13 @@ struct OutputChain::Impl {
         continue;
       }
       if (closing) break;
-      if (view_pending && watched(now)) {
+      if (view_pending.frame && watched(now)) {
         work_cv.wait_until(lock, next_jpeg_allowed);
       } else {
         work_cv.wait(lock);
       }
     }
-    view_pending.reset();
+    view_pending = Item{};
   }
 };
 
@@ -189,6 +212,7 @@ OutputChain::OutputChain(const OutputOptions& options) : impl_(std::make_unique<
   // Room for the queue, the frame being processed and the one waiting for the view.
   s.pool = FramePool::create(static_cast<size_t>(options.queue_size) + 3);
   s.compositor = std::make_unique<Compositor>(options.font_path);
+  s.device_composer = std::make_unique<sink_detail::DeviceComposer>(*s.compositor);
   if (options.view) s.jpeg = std::make_unique<JpegEncoder>(options.jpeg_quality);
   if (!options.record_path.empty())
     s.recorder = std::make_unique<Recorder>(RecorderOptions{options.record_path, options.fps, options.crf, options.name, options.preset});
@@ -204,7 +228,8 @@ const OutputOptions& OutputChain::options() const { return impl_->options; }
 void OutputChain::submit(FramePtr frame, std::vector<RectOverlay> rects, std::vector<LabelOverlay> labels,
                          int64_t time_stamp_us, bool fresh) {
   Impl& s = *impl_;
-  if (!frame || !frame->data) fail(ErrorCode::InvalidArgument, s.what + ": submit expects a frame with pixels");
+  if (!frame || (!frame->data && !frame->device))
+    fail(ErrorCode::InvalidArgument, s.what + ": submit expects a frame with pixels");
   std::unique_lock<std::mutex> lock(s.mutex);
   if (s.closing) fail(ErrorCode::Stopped, s.what + ": submit after close");
   const size_t limit = static_cast<size_t>(s.options.queue_size);
@@ -217,8 +242,11 @@ void OutputChain::submit(FramePtr frame, std::vector<RectOverlay> rects, std::ve
     s.space_cv.wait(lock, [&] { return s.queue.size() < limit || s.closing; });
     if (s.closing) fail(ErrorCode::Stopped, s.what + ": closed while submit waited for room");
   }
-  frame->capture_time_us = time_stamp_us;
-  frame->sequence = s.stats.frames_submitted++;
+  if (frame->data) {  // the chain's own copy; a device frame is the camera's, shared and left as it is
+    frame->capture_time_us = time_stamp_us;
+    frame->sequence = s.stats.frames_submitted;
+  }
+  ++s.stats.frames_submitted;
   s.queue.push_back(Item{std::move(frame), std::move(rects), std::move(labels), time_stamp_us, fresh});
   s.work_cv.notify_one();
 }

@@ -32,6 +32,7 @@ class CounterRun:
     decoder: str  # the camera's decoder in the run's figures: "nvdec" or "libavcodec"
     printed_decoder: str  # the same, from the --stats line ("" when missing)
     output: str  # stdout and stderr
+    copies: dict  # the run's host<->device copy counts (core.host_device_copy_counts)
 
 
 def run_people_counter(model: Path, device: str, frames: int, stats_json: Path, app: Path = APP,
@@ -43,6 +44,7 @@ def run_people_counter(model: Path, device: str, frames: int, stats_json: Path, 
     output = r.stdout + r.stderr
     assert r.returncode == 0, output[-3000:]
     counts = [int(c) for c in re.findall(r"Frame \d+: people detected: (\d+)", r.stdout)]
-    (stream,) = json.loads(stats_json.read_text())["streams"]
+    stats = json.loads(stats_json.read_text())
+    (stream,) = stats["streams"]
     line = re.search(r"camera 0 \S+: decoder (\S+), \d+ decoded", output)
-    return CounterRun(counts, stream["decoder"], line.group(1) if line else "", output)
+    return CounterRun(counts, stream["decoder"], line.group(1) if line else "", output, stats["host_device_copies"])

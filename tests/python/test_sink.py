@@ -143,6 +143,19 @@ def test_bad_submit_arguments_are_value_errors(args, fragment):
     assert chain.stats()["frames_submitted"] == 0
 
 
+def test_submit_frame_takes_only_frames_on_the_gpu():
+    """submit_frame() hands a frame over without a copy, for frames on the GPU, which the chain only reads.
+    It draws in place on host frames, so the application's host pixels must come through submit() (a copy)."""
+    chain = core.OutputChain(options(name="video_out[0]"))
+    frame = core.Frame.from_array(np.zeros((8, 8, 3), np.uint8))
+    assert not frame.on_device and frame.downloaded and frame.device_frame is None
+    with pytest.raises(ValueError, match=r"video_out\[0\]: submit_frame expects a Frame on the GPU; use submit"):
+        chain.submit_frame(frame, [(0.1, 0.1, 0.9, 0.9)], [])
+    chain.close()
+    assert chain.stats()["frames_submitted"] == 0
+    assert not frame.array().any()  # not drawn on
+
+
 def test_bad_options_fail_at_construction(tmp_path):
     with pytest.raises(FileNotFoundError, match="no-such-dir"):
         core.OutputChain(options(record_path=str(tmp_path / "no-such-dir" / "x.mp4")))

@@ -54,9 +54,15 @@ using PinnedBuffer = CudaBuffer<MemoryKind::Pinned>;
 // (cudaMalloc, managed, or pinned host memory mapped into the device's address space).
 void require_device_accessible(const void* p, const std::string& what);
 
+// What a copy moves, for the counts: a whole picture (a decoded or composed frame: what the GPU path
+// must not move unless the application asks for the pixels) or anything smaller (tensors, draw lists).
+enum class CopyWhat { Data, Frame };
+
 // Asynchronous copies on `stream`. Host pointers should be pinned for the copy to overlap.
-void copy_host_to_device(void* device_dst, const void* host_src, size_t bytes, CudaStreamHandle stream);
-void copy_device_to_host(void* host_dst, const void* device_src, size_t bytes, CudaStreamHandle stream);
+void copy_host_to_device(void* device_dst, const void* host_src, size_t bytes, CudaStreamHandle stream,
+                         CopyWhat what = CopyWhat::Data);
+void copy_device_to_host(void* host_dst, const void* device_src, size_t bytes, CudaStreamHandle stream,
+                         CopyWhat what = CopyWhat::Data);
 void copy_device_to_device(void* device_dst, const void* device_src, size_t bytes, CudaStreamHandle stream);
 
 // Process-wide counts of the host<->device copies made through the functions above (every code path
@@ -66,6 +72,8 @@ struct HostDeviceCopyCounts {
   uint64_t device_to_host = 0;
   uint64_t host_to_device_bytes = 0;
   uint64_t device_to_host_bytes = 0;
+  uint64_t frames_host_to_device = 0;  // of the copies above, those of whole pictures (CopyWhat::Frame)
+  uint64_t frames_device_to_host = 0;
 };
 HostDeviceCopyCounts host_device_copy_counts() noexcept;
 void reset_host_device_copy_counts() noexcept;

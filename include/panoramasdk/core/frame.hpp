@@ -1,8 +1,10 @@
 #pragma once
-// A decoded picture in host memory: packed BGR24 (3 bytes a pixel, rows `stride` bytes apart,
-// stride >= width * 3). Frames come from a FramePool and their memory goes back to it when the
-// last reference goes away: a FramePtr in C++ or a numpy view in Python (bindings keep a FramePtr
-// alive in the array's base object). Thread-safe to share; the pixels are not synchronised.
+// A decoded picture: packed BGR24 in host memory (3 bytes a pixel, rows `stride` bytes apart,
+// stride >= width * 3), or NV12 on the GPU (`device` set, from NVDEC) with no host pixels until
+// someone asks for them: host_pixels() in device_frame.hpp downloads them once, so a frame that only
+// feeds GPU work never crosses PCIe. Frames come from a FramePool and their memory goes back to it
+// when the last reference goes away: a FramePtr in C++ or a numpy view in Python (bindings keep a
+// FramePtr alive in the array's base object). Thread-safe to share; the pixels are not synchronised.
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -10,6 +12,8 @@
 #include "panoramasdk/core/buffer_pool.hpp"
 
 namespace panorama {
+
+class DeviceFrame;
 
 struct Frame {
   int width = 0;
@@ -19,6 +23,9 @@ struct Frame {
   int64_t capture_time_us = 0;   // wall clock of capture (or of decode when unknown), µs since epoch
   int64_t sequence = 0;          // frame number within the stream, counted across reconnects
   std::shared_ptr<void> storage; // owns `data`; returns it to the pool when released
+  // The picture on the GPU, when it lives there; `data` is then null (read pixels through
+  // host_pixels(), never `data` directly, where a frame may come from NVDEC).
+  std::shared_ptr<const DeviceFrame> device;
 
   size_t size_bytes() const noexcept { return stride * static_cast<size_t>(height); }
 };

@@ -1,9 +1,10 @@
 #pragma once
-// Compressed video packets -> packed BGR24 frames in pooled buffers (the one copy on the CPU path:
-// libswscale writes straight into the panorama::Frame that Python later views without copying).
-// Backends, chosen by make_decoder(): libavcodec on the CPU with frame threads (decoder_ffmpeg.cpp);
-// NVDEC (decoder_nvdec.hpp) for H.264/H.265 when the config asks for the GPU and NVDEC is usable,
-// else libavcodec, with the reason logged once. Codecs: whatever the backend has: H.264 always, H.265
+// Compressed video packets -> decoded Frames in pooled buffers. Backends, chosen by make_decoder():
+//  - libavcodec on the CPU with frame threads (decoder_ffmpeg.cpp): packed BGR24 in host memory (the
+//    one copy on the CPU path: libswscale writes straight into the Frame that Python views in place);
+//  - NVDEC (decoder_nvdec.hpp) for H.264/H.265 when the config asks for the GPU and NVDEC is usable:
+//    NV12 that stays on the device (Frame::device; host_pixels() downloads BGR only when asked);
+//    otherwise libavcodec, with the reason logged once. Codecs: whatever the backend has: H.264 always, H.265
 // when FFmpeg was built with it, raw video (the test pattern). A decoder is used by one thread.
 #include <cstdint>
 #include <functional>

@@ -42,6 +42,10 @@ class DeviceFrame {
   // The packed BGR24 host copy (BT.601, the stream's range): computed on first call, then cached.
   // Counted as one device-to-host copy. Throws Error(NoCuda/Internal) when the device fails.
   FramePtr bgr() const;
+  // Device memory for work on this frame (its decoder's pool, on its device): scratch for kernels.
+  BufferPtr device_scratch(size_t bytes) const { return pools_.device->acquire(bytes); }
+  // Whether bgr() has made its host copy (an application that wrote into it expects to see that).
+  bool has_bgr() const;
 
  private:
   int width_, height_;
@@ -54,5 +58,16 @@ class DeviceFrame {
   mutable FramePtr bgr_;
 };
 using DeviceFramePtr = std::shared_ptr<DeviceFrame>;
+
+// A Frame (what streams, media and outputs pass around) whose picture is `device`: same size and time
+// stamp fields, no host pixels until host_pixels() asks for them.
+FramePtr frame_on_device(DeviceFramePtr device);
+
+// The host BGR pixels of any frame: the frame itself when it lives in host memory, else its device
+// picture's bgr() copy (downloaded on the first call, then shared). Thread-safe. Throws what bgr() throws.
+const Frame& host_pixels(const Frame& frame);
+
+// A device frame that nobody has downloaded yet: the GPU path may still use it without a host copy.
+bool only_on_device(const Frame& frame);
 
 }  // namespace panorama

@@ -19,7 +19,8 @@
 
 namespace panorama {
 
-// A BGR view of a decoded frame (no copy; the frame must outlive the view).
+// A BGR view of a decoded frame's host pixels (no copy; the frame must outlive the view). A frame on the
+// device is downloaded first (host_pixels()): preprocess_frame() keeps it there instead.
 ImageView image_view(const Frame& frame);
 
 struct PreprocessParams {
@@ -47,6 +48,10 @@ ResizeTransform resize_transform(int src_width, int src_height, const Preprocess
 
 // Bytes of one output item: out_width * out_height * 3 * dtype size. Validates params.
 size_t preprocess_output_bytes(const PreprocessParams& params);
+
+// Throws Error(InvalidArgument) unless `out` can take one item: not null, at least
+// preprocess_output_bytes(params) bytes, aligned for the dtype.
+void check_output_buffer(const PreprocessParams& params, const void* out, size_t out_bytes);
 
 // Validates the source and params and resolves everything a kernel needs (letterbox rectangle,
 // channel mapping, mul/add). Throws Error(InvalidArgument) naming the field at fault.

@@ -21,6 +21,7 @@
 
 #include "panoramasdk/core/frame.hpp"
 #include "panoramasdk/overlay/draw.hpp"
+#include "panoramasdk/overlay/draw_cuda.hpp"
 #include "panoramasdk/overlay/draw_math.hpp"
 
 namespace panorama {
@@ -42,6 +43,11 @@ class Compositor {
   // Draws in place. Throws Error(InvalidArgument) for a frame without pixels.
   void draw(Frame& frame, const std::vector<RectOverlay>& rects, const std::vector<LabelOverlay>& labels);
 
+  // draw() on a BGR24 frame in device memory (rows `stride` bytes apart) with `drawer`, queued on
+  // `stream`: the same layout and the same pixels. The glyph atlas is this compositor's own (the
+  // drawer uploads it again only when glyphs were added).
+  void draw_device(uint8_t* frame, int width, int height, size_t stride, const std::vector<RectOverlay>& rects,
+                   const std::vector<LabelOverlay>& labels, OverlayDrawerCuda& drawer, CudaStreamHandle stream);
   // Where draw() puts a label's backing box on a frame of this size (after shifting inside).
   PixelBox label_box(const std::string& text, float x, float y, int frame_width, int frame_height);
 

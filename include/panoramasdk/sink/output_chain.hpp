@@ -1,7 +1,9 @@
 #pragma once
 // One application output: a thread that composes each submitted frame (rectangles and labels on the
 // chain's own copy of the image) and feeds the H.264 recorder and, while someone watches, the
-// live-view JPEG.
+// live-view JPEG. A frame that lives on the GPU (Frame::device, from NVDEC) is submitted as it is and
+// composed on the GPU (sink/device_composer.hpp) only when a sink needs it, a recording or a JPEG for
+// a viewer; only the composed picture then comes to the host, once.
 //
 // Threading: submit(), wait_jpeg(), stats(), set_view_active() and close() may be called from any
 // thread. The chain never calls back into the caller.
@@ -47,7 +49,7 @@ struct OutputOptions {
 
 struct OutputStats {
   int64_t frames_submitted = 0;
-  int64_t frames_composed = 0;
+  int64_t frames_composed = 0;  // drawn; a device frame is drawn only when a sink needs it
   int64_t frames_encoded = 0;  // frames handed to the recorder
   int64_t frames_dropped = 0;  // dropped from a full queue (drop_when_full)
   int64_t jpeg_sequence = 0;   // sequence number of the newest JPEG (0: none yet)
@@ -78,7 +80,8 @@ class OutputChain {
   // Buffers for submit(): copy the application's image into a frame from here.
   FramePool& frame_pool();
 
-  // Queues a frame the chain now owns (nobody else may write its pixels). Blocks while the queue is
+  // Queues a frame the chain now owns (nobody else may write its pixels), or a frame on the device,
+  // which the chain only reads (the camera's, shared). Blocks while the queue is
   // full unless drop_when_full. Throws Error(Stopped) after close(), Error(InvalidArgument) for a
   // null frame.
   void submit(FramePtr frame, std::vector<RectOverlay> rects, std::vector<LabelOverlay> labels,

@@ -66,7 +66,13 @@ class OutputSet:
         fresh = media._frame is not self._last_frames[index]
         self._last_frames[index] = media._frame
         # The time stamp is the frame's decode wall clock: the chain measures decode-to-output latency.
-        chain.submit(media.image, rects, labels, seconds * 1_000_000 + micros, fresh)
+        stamp = seconds * 1_000_000 + micros
+        frame = media._frame
+        if frame.on_device and not frame.downloaded:
+            # Never downloaded by the application: the chain draws on the GPU, only if a sink needs it.
+            chain.submit_frame(frame, rects, labels, stamp, fresh)
+        else:
+            chain.submit(media.image, rects, labels, stamp, fresh)
 
     def close(self) -> None:
         for chain in self.chains:

@@ -1,6 +1,7 @@
 """The end-of-run figures behind ``--stats``: where the loop's time went, which decoder each camera used
-(nvdec or libavcodec) and what it delivered and dropped, which engine ran each model (and why), and what
-each output did (overlay and encode time, decode-to-output latency).
+(nvdec or libavcodec) and what it delivered and dropped, which engine ran each model (and why), what
+each output did (overlay and encode time, decode-to-output latency), and what crossed between host and GPU
+(whole frames apart: the GPU path moves none unless the application reads ``media.image``).
 
 ``--stats`` logs them as a few lines. When the environment variable ``PANORAMA_STATS_JSON`` names a file,
 the same figures are also written there as JSON (the benchmarks read it), with or without ``--stats``.
@@ -12,6 +13,7 @@ import logging
 import os
 from pathlib import Path
 
+from .._native import core
 from .live_stats import model_stats
 
 log = logging.getLogger("panoramasdk.runtime")
@@ -36,6 +38,8 @@ def collect(times, uris: list, stream_stats: list, output_stats: list) -> dict:
         "streams": [dict(uri=uri, **{k: s.get(k) for k in STREAM_KEYS}) for uri, s in zip(uris, stream_stats)],
         "outputs": [dict(s) for s in output_stats],
         "models": [{k: m.get(k) for k in MODEL_KEYS} for m in model_stats()],
+        # The process's counts: this run's, as `panorama run` is one run a process.
+        "host_device_copies": dict(core.host_device_copy_counts()),
     }
 
 
@@ -60,6 +64,12 @@ def summary_lines(stats: dict) -> list:
         lines.append(f"model '{m['name']}': engine {m['engine']}{why}, {m['engine_detail']}; {m['inferences']} "
                      f"batches of {m['batch_size']}, {m['inference_mean_ms']:.2f} ms each, "
                      f"fill {m['batch_fill']:.2f}")
+    copies = stats.get("host_device_copies") or {}
+    if copies.get("host_to_device") or copies.get("device_to_host"):
+        lines.append(f"GPU transfers: {copies['frames_device_to_host']} whole frames to the host, "
+                     f"{copies['frames_host_to_device']} to the GPU; all copies {copies['device_to_host']} down "
+                     f"({copies['device_to_host_bytes'] / 1e6:.1f} MB), {copies['host_to_device']} up "
+                     f"({copies['host_to_device_bytes'] / 1e6:.1f} MB)")
     for i, o in enumerate(stats["outputs"]):
         if not o:
             continue

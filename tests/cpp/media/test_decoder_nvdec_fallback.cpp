@@ -77,9 +77,12 @@ int expect_same_frames(const Decoded& gpu, const Decoded& cpu) {
   EXPECT_EQ(gpu.frames.size(), cpu.frames.size());
   EXPECT_EQ(gpu.pts, cpu.pts);
   int worst = 0;
-  for (size_t i = 0; i < std::min(gpu.frames.size(), cpu.frames.size()); ++i)
-    for (size_t k = 0; k < gpu.frames[i]->size_bytes(); ++k)
-      worst = std::max(worst, std::abs(gpu.frames[i]->data[k] - cpu.frames[i]->data[k]));
+  for (size_t i = 0; i < std::min(gpu.frames.size(), cpu.frames.size()); ++i) {
+    EXPECT_TRUE(only_on_device(*gpu.frames[i])) << "frame " << i << " was downloaded before anyone asked";
+    const Frame& pixels = host_pixels(*gpu.frames[i]);
+    for (size_t k = 0; k < pixels.size_bytes(); ++k)
+      worst = std::max(worst, std::abs(pixels.data[k] - cpu.frames[i]->data[k]));
+  }
   EXPECT_LE(worst, 4);
   return worst;
 }

@@ -100,7 +100,16 @@ TEST(StreamDecodeDevice, AutoDecodesOnNvdecWhereItIsUsable) {
   const std::string clip = media_test::make_clip("decode-nvdec.mp4", 30, 640, 360);
   PANORAMA_REQUIRE_CLIP(clip);
   media_test::nvdec_fallback_lines();
+  reset_host_device_copy_counts();
   const StreamRun gpu = run_stream(clip, "auto");
+  // The frames stay on the GPU: nothing was downloaded while streaming.
+  EXPECT_EQ(host_device_copy_counts().device_to_host, 0u);
+  for (const FramePtr& frame : gpu.frames) {
+    ASSERT_NE(frame->device, nullptr);
+    EXPECT_TRUE(only_on_device(*frame));
+    EXPECT_EQ(frame->width, 640);
+    EXPECT_EQ(frame->height, 360);
+  }
   const StreamRun cpu = run_stream(clip, "cpu");
   EXPECT_TRUE(media_test::nvdec_fallback_lines().empty());
   EXPECT_EQ(gpu.stats.decoder, "nvdec");
@@ -111,9 +120,12 @@ TEST(StreamDecodeDevice, AutoDecodesOnNvdecWhereItIsUsable) {
   // test_decoder_nvdec_fallback.cpp).
   int worst = 0;
   for (size_t i = 0; i < gpu.frames.size(); ++i) {
-    ASSERT_EQ(gpu.frames[i]->size_bytes(), cpu.frames[i]->size_bytes());
-    for (size_t k = 0; k < gpu.frames[i]->size_bytes(); ++k)
-      worst = std::max(worst, std::abs(gpu.frames[i]->data[k] - cpu.frames[i]->data[k]));
+    const Frame& pixels = host_pixels(*gpu.frames[i]);  // downloads, once
+    EXPECT_EQ(&host_pixels(*gpu.frames[i]), &pixels);
+    ASSERT_EQ(pixels.size_bytes(), cpu.frames[i]->size_bytes());
+    for (size_t k = 0; k < pixels.size_bytes(); ++k)
+      worst = std::max(worst, std::abs(pixels.data[k] - cpu.frames[i]->data[k]));
   }
+  EXPECT_EQ(host_device_copy_counts().frames_device_to_host, gpu.frames.size());
   EXPECT_LE(worst, 4);
 }

@@ -2,7 +2,9 @@
 people per frame as `--device cpu` (libavcodec) within 1: the frames differ only by the two BGR conversions'
 rounding, and the engine may differ (a GPU engine under auto). It runs app_fast.py, the counter written with
 numpy calls that numpy >= 2.4 accepts (GPU machines may have one; the guide's app needs numpy < 2.4).
-Skipped, naming what is missing, without media (FFmpeg: `panorama run` needs it), a GPU or NVDEC."""
+The frames stay on the GPU: the model's input is preprocessed there from the NV12, and the run's counts show
+no whole frame downloaded. Skipped, naming what is missing, without media (FFmpeg: `panorama run` needs it),
+a GPU or NVDEC."""
 from __future__ import annotations
 
 import pytest
@@ -33,3 +35,8 @@ def test_device_auto_decodes_on_nvdec_and_counts_as_the_cpu(tmp_path):
     assert any(cpu.counts), cpu.counts
     worst = max(abs(g - c) for g, c in zip(gpu.counts, cpu.counts))
     assert worst <= 1, f"people per frame, NVDEC {gpu.counts} vs libavcodec {cpu.counts}"
+    # app_fast never reads media.image and the run has no output sink: no whole frame crossed to the host,
+    # only the model's input tensors (one a frame); the CPU run touched the GPU not at all.
+    assert gpu.copies["frames_device_to_host"] == 0, gpu.copies
+    assert gpu.copies["device_to_host"] >= FRAMES, gpu.copies
+    assert cpu.copies["device_to_host"] == cpu.copies["host_to_device"] == 0, cpu.copies

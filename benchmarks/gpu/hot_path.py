@@ -1,0 +1,98 @@
+"""The GPU check's hot-path figure: what crosses between host and GPU while `panorama run --device auto` runs the
+people counter on the fast path (examples/people_counter/app_fast.py: ``model.batch(0, media)``, boxes drawn
+with add_rect/add_label, never reading ``media.image``) on the pedestrian clip (H.264, 768x576).
+
+Two runs, each its own process, read back from PANORAMA_STATS_JSON:
+  - no output sink: camera -> NVDEC -> preprocess on the GPU -> engine; the goal is 0 whole frames crossing;
+  - a live view watched for the whole run (--view, a client pulling the MJPEG): each JPEG's composed picture
+    comes down once (drawn on the GPU); the figure says how many against the frames shown.
+Prints a few report lines; exits 1 when the first run moved a whole frame or did not decode on NVDEC, 2 when
+a run failed.
+
+    python benchmarks/gpu/hot_path.py [FRAMES]
+"""
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+APP = ROOT / "examples" / "people_counter" / "app_fast.py"
+CLIP = ROOT / "examples" / "assets" / "vtest-pedestrians-768x576-10fps.mp4"
+MODEL_NAME = "aws-panorama-sample-model"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def watch(port: int, stop: threading.Event) -> None:
+    """Pulls the live MJPEG until `stop`, so the output has a viewer for the whole run."""
+    while not stop.is_set():
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/stream/0.mjpg", timeout=2) as r:
+                while not stop.is_set() and r.read(65536):
+                    pass
+        except OSError:
+            time.sleep(0.05)
+
+
+def run(model: Path, frames: int, work: Path, view: bool) -> dict:
+    stats = work / ("view.json" if view else "plain.json")
+    args = [sys.executable, "-m", "panoramasdk", "run", str(APP), "--camera", str(CLIP), "--frames", str(frames),
+            "--device", "auto", "--model", f"{MODEL_NAME}={model}", "--param", "threshold=0.5"]
+    stop = threading.Event()
+    watcher = None
+    if view:
+        port = free_port()
+        args += ["--view", f"127.0.0.1:{port}", "--realtime"]
+        watcher = threading.Thread(target=watch, args=(port, stop), daemon=True)
+        watcher.start()
+    proc = subprocess.run(args, capture_output=True, text=True, timeout=300,
+                          env={**os.environ, "PANORAMA_STATS_JSON": str(stats)})
+    stop.set()
+    if proc.returncode != 0:
+        print(f"hot path: `panorama run` failed ({proc.returncode}):\n{(proc.stdout + proc.stderr)[-3000:]}")
+        sys.exit(2)
+    return json.loads(stats.read_text())
+
+
+def main() -> int:
+    frames = int(sys.argv[1]) if len(sys.argv) > 1 else 30
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        model = work / "people-ssd.onnx"
+        subprocess.run([sys.executable, str(ROOT / "examples" / "models" / "build_people_ssd.py"), str(model)],
+                       check=True, capture_output=True)
+        plain = run(model, frames, work, view=False)
+        viewed = run(model, frames, work, view=True)
+    c = plain["host_device_copies"]
+    n = plain["frame_sets"]
+    print(f"Hot path, `panorama run --device auto` of app_fast.py, {n} frames of 768x576 H.264, decoder "
+          f"{plain['streams'][0]['decoder']}, engine {plain['models'][0]['engine']}:")
+    print(f"  no sink: whole frames to the host {c['frames_device_to_host']} (goal 0), to the GPU "
+          f"{c['frames_host_to_device']}; other copies {c['device_to_host']} down "
+          f"({c['device_to_host_bytes'] / max(n, 1) / 1e3:.0f} KB a frame: the model input), {c['host_to_device']} up")
+    v = viewed["host_device_copies"]
+    out = viewed["outputs"][0]
+    print(f"  live view watched: {v['frames_device_to_host']} whole frames to the host for {out['jpeg_sequence']} "
+          f"JPEGs ({viewed['frame_sets']} frames, {out['frames_composed']} drawn), "
+          f"{v['host_to_device']} small uploads (draw lists, glyph atlas)")
+    if plain["streams"][0]["decoder"] != "nvdec":
+        print("  NVDEC was not used: these figures say nothing about the GPU path")
+        return 1
+    return 0 if c["frames_device_to_host"] == 0 and c["frames_host_to_device"] == 0 else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -40,14 +40,15 @@ def _frames(device: str, count: int = FRAMES) -> list:
     options.decode_device = device
     options.queue_size = count + 2
     stream = core.Stream(options)
-    stream.start()
+    group = core.StreamGroup([stream], True)
+    group.start()
     frames = []
     while len(frames) < count:
-        frame = stream.next_frame(10.0)
-        assert frame is not None, stream.stats()
-        frames.append(frame)
+        frame_set = group.next_set(10.0)
+        assert frame_set and frame_set[0] is not None, stream.stats()
+        frames.append(frame_set[0])
     assert stream.stats()["decoder"] == ("libavcodec" if device == "cpu" else "nvdec")
-    stream.stop()
+    group.stop()
     return frames
 
 

@@ -25,9 +25,10 @@ class media:  # noqa: N801 - SDK class name
     ``image`` is an H x W x 3 uint8 BGR numpy array on the decoded frame's own buffer (no copy), writable,
     and the same array object on every access; drawing into it shows on the output. A frame decoded on the
     GPU (NVDEC) stays there until ``image`` is first read, which downloads it once; until then
-    ``model.batch(i, media)``, ``preprocess(media)`` and the output's drawing all run on the GPU. ``add_rect`` and
-    ``add_label`` record overlay metadata in normalised 0..1 coordinates; the output draws it on top of the
-    image, on its own copy of the frame, and clears it once drawn (a repeated media starts clean).
+    ``model.batch(i, media)``, ``preprocess(media)`` and the output's drawing all run on the GPU.
+    ``add_rect`` and ``add_label`` record overlay metadata in normalised 0..1 coordinates; the output draws
+    it on top of the image, on its own copy of the frame, and clears it once drawn (a repeated media starts
+    clean).
     """
 
     __slots__ = ("_frame", "_image", "_stream_uri", "_rects", "_labels", "__weakref__")

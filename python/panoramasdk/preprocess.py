@@ -263,8 +263,9 @@ def preprocess(image: Any, spec: Optional[PreprocessSpec] = None, *, out: Option
 
     image: an (H, W, 3) uint8 array (``format`` "bgr" or "rgb"), NV12/I420 as one (H*3/2, W) uint8
     array or a tuple of planes (``format`` "nv12"/"i420"; ``full_range`` for full-range YUV), or a
-    ``media`` (preprocessed on the GPU when its frame lives there, without downloading it). spec: a PreprocessSpec; keyword ``fields`` build one or override its fields. out: a
-    C-contiguous array of the output shape and dtype to write into. threads: 0 = up to 4.
+    ``media`` (preprocessed on the GPU when its frame lives there, without downloading it). spec: a
+    PreprocessSpec; keyword ``fields`` build one or override its fields. out: a C-contiguous array of the
+    output shape and dtype to write into. threads: 0 = up to 4.
     """
     if spec is None:
         spec = PreprocessSpec(**fields)

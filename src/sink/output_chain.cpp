@@ -118,7 +118,9 @@ struct OutputChain::Impl {
     const bool composed = (recording || !item.on_device()) && compose(item);
     const auto t1 = SteadyClock::now();
     bool encoded = false;
-    if (recording && composed) {
+    // A host frame is recorded even when its drawing failed; a device frame that could not be composed
+    // has no host picture to record.
+    if (recording && !item.on_device()) {
       try {
         recorder->write(*item.frame);
         encoded = true;

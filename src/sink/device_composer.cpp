@@ -21,8 +21,6 @@ FramePtr DeviceComposer::compose(const Frame& frame, const std::vector<RectOverl
   compositor_.draw_device(bgr->data, out->width, out->height, out->stride, rects, labels, *drawer_, stream_->get());
   copy_device_to_host(out->data, bgr->data, out->size_bytes(), stream_->get(), CopyWhat::Frame);
   stream_->synchronize();
-  out->capture_time_us = frame.capture_time_us;
-  out->sequence = frame.sequence;
   return out;
 }
 

@@ -17,8 +17,7 @@ class DeviceComposer {
  public:
   explicit DeviceComposer(Compositor& compositor) : compositor_(compositor) {}
 
-  // The composed BGR24 picture of `frame` (Frame::device set) in a frame from `pool`, with the
-  // frame's time stamp and sequence. Throws Error(NoCuda/Internal) when the device fails.
+  // The composed BGR24 picture of `frame` (Frame::device set) in a frame from `pool`. Throws Error(NoCuda/Internal) when the device fails.
   FramePtr compose(const Frame& frame, const std::vector<RectOverlay>& rects, const std::vector<LabelOverlay>& labels,
                    FramePool& pool);
 

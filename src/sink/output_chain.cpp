@@ -244,10 +244,7 @@ void OutputChain::submit(FramePtr frame, std::vector<RectOverlay> rects, std::ve
     s.space_cv.wait(lock, [&] { return s.queue.size() < limit || s.closing; });
     if (s.closing) fail(ErrorCode::Stopped, s.what + ": closed while submit waited for room");
   }
-  if (frame->data) {  // the chain's own copy; a device frame is the camera's, shared and left as it is
-    frame->capture_time_us = time_stamp_us;
-    frame->sequence = s.stats.frames_submitted;
-  }
+  // The frame is left as it is (a device frame is the camera's, shared): the time stamp travels in the item.
   ++s.stats.frames_submitted;
   s.queue.push_back(Item{std::move(frame), std::move(rects), std::move(labels), time_stamp_us, fresh});
   s.work_cv.notify_one();

@@ -276,11 +276,23 @@ else
   say "C++ tests: not built (GoogleTest absent)"
 fi
 
+# The PyTorch engine needs onnx2torch beside torch: the carried copy where the machine has torch but not it.
+PY_EXTRA=""
+if "$PY" -c 'import torch' 2>/dev/null && ! "$PY" -c 'import onnx2torch' 2>/dev/null &&
+  [ -d "$CARRY/python/onnx2torch" ]; then
+  PY_EXTRA=":$CARRY/python"
+fi
+TORCH_INFO='import importlib.metadata as m, torch, onnx2torch
+print("torch", torch.__version__, "(CUDA:", torch.cuda.is_available(), "), onnx2torch", m.version("onnx2torch"))'
+TORCH_LINE=$(PYTHONPATH="$ROOT/python$PY_EXTRA" "$PY" -c "$TORCH_INFO" 2>/dev/null ||
+  echo "not importable (the PyTorch engine tests will skip)")
+say "- PyTorch engine: $TORCH_LINE${PY_EXTRA:+ (onnx2torch carried)}"
+
 if [ "$BUILD_PYTHON" = ON ] && [ "$HAVE_PYTEST" = yes ]; then
   PYTEST_OUT=$OUT_DIR/pytest.txt
   # --confcutdir: only the GPU tests' own conftest (the suite's needs FFmpeg-made clips); tests/python on
   # the path for the helper modules some GPU tests import (model_factory, cli_helpers, detections).
-  PYTHONPATH="$ROOT/python:$ROOT/tests/python" PANORAMA_CORE_DIR="$BUILD" "$PY" -m pytest -q -rs -p no:cacheprovider \
+  PYTHONPATH="$ROOT/python:$ROOT/tests/python$PY_EXTRA" PANORAMA_CORE_DIR="$BUILD" "$PY" -m pytest -q -rs -p no:cacheprovider \
     --confcutdir "$ROOT/tests/python/gpu" "$ROOT/tests/python/gpu" >"$PYTEST_OUT" 2>&1
   PYTEST_RC=$?
   cat "$PYTEST_OUT" >>"$LOG"
@@ -322,7 +334,7 @@ run_bench bench_draw_cuda
 # _core module with media (panorama run) and a GPU with NVDEC.
 if [ "$BUILD_PYTHON" = ON ] && [ "$MEDIA" = ON ] && [ -n "$GPU_LINE$([ -e /dev/nvidia0 ] && echo yes)" ]; then
   HOT_OUT=$OUT_DIR/hot_path.txt
-  PYTHONPATH="$ROOT/python" PANORAMA_CORE_DIR="$BUILD" "$PY" "$ROOT/benchmarks/gpu/hot_path.py" 30 >"$HOT_OUT" 2>&1 ||
+  PYTHONPATH="$ROOT/python$PY_EXTRA" PANORAMA_CORE_DIR="$BUILD" "$PY" "$ROOT/benchmarks/gpu/hot_path.py" 30 >"$HOT_OUT" 2>&1 ||
     STATUS=1
   tee -a "$MD" <"$HOT_OUT"
   cat "$HOT_OUT" >>"$LOG"

@@ -9,6 +9,8 @@
 #                        frames reference" a line
 #   media/               what the media areas build and run with where the machine has no FFmpeg or
 #                        FreeType (benchmarks/gpu/carry_media.sh makes it; its header lists the pieces)
+#   python/              onnx2torch (pure Python, from PyPI) for the PyTorch engine, on machines that have
+#                        PyTorch but not it; check.sh puts it on PYTHONPATH only there
 #
 #   bash benchmarks/gpu/prepare_carry.sh [DEST]      (DEST defaults to build/gpu-carry)
 # then: run(command="bash benchmarks/gpu/check.sh", carry=["build/gpu-carry"])
@@ -70,6 +72,12 @@ make_clip 1080p.h265 hevc 1920 1080 60 no
 # decode of the same file on the GPU machine, through the same make_decoder.
 make_clip small.h264.mp4 h264 640 360 30 no
 make_clip small.h265.mp4 hevc 640 360 30 no
+
+# onnx2torch, unpacked (a wheel is a zip): its own needs (torch, torchvision, onnx) must be on the machine.
+mkdir -p "$DEST/python"
+python3 -m pip download --quiet --no-deps --only-binary :all: -d "$DEST/python" onnx2torch
+python3 -m zipfile -e "$DEST"/python/onnx2torch-*.whl "$DEST/python"
+rm "$DEST"/python/onnx2torch-*.whl
 
 # The media areas' build pieces (FFmpeg 7.1, FreeType, a font, pkgconf): carry_media.sh lists them.
 bash "$ROOT/benchmarks/gpu/carry_media.sh" "$DEST/media"

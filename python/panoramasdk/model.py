@@ -320,8 +320,9 @@ class model:
         return self._native_params
 
     def stats(self) -> dict:
-        """name and batch_size; the engine: engine ("tensorrt", "onnxruntime-cuda" or "onnxruntime-cpu"),
-        engine_detail, engine_reason (why a better engine was not used, or ""); the queue's counters:
+        """name and batch_size; the engine: engine ("tensorrt", "onnxruntime-cuda", "torch-cuda" or
+        "onnxruntime-cpu"), engine_detail, engine_reason (why a better engine was not used, or ""); the
+        queue's counters:
         submitted, completed, failed, dropped, in_flight, unclaimed, outstanding, pool_allocated, pool_idle;
         and inference time and batch fill: inferences, inference_s (total), inference_last_ms,
         inference_mean_ms, batches, batch_items, batch_fill."""

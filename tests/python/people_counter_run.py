@@ -33,6 +33,7 @@ class CounterRun:
     printed_decoder: str  # the same, from the --stats line ("" when missing)
     output: str  # stdout and stderr
     copies: dict  # the run's host<->device copy counts (core.host_device_copy_counts)
+    engine: str  # the engine that ran the model ("onnxruntime-cpu", "torch-cuda", ...)
 
 
 def run_people_counter(model: Path, device: str, frames: int, stats_json: Path, app: Path = APP,
@@ -47,4 +48,6 @@ def run_people_counter(model: Path, device: str, frames: int, stats_json: Path, 
     stats = json.loads(stats_json.read_text())
     (stream,) = stats["streams"]
     line = re.search(r"camera 0 \S+: decoder (\S+), \d+ decoded", output)
-    return CounterRun(counts, stream["decoder"], line.group(1) if line else "", output, stats["host_device_copies"])
+    (model_stats,) = stats["models"]
+    return CounterRun(counts, stream["decoder"], line.group(1) if line else "", output, stats["host_device_copies"],
+                      model_stats["engine"])

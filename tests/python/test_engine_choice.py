@@ -16,13 +16,13 @@ from panoramasdk import errors
 from panoramasdk.models import ModelStore
 from panoramasdk.models.cuda_buffers import buffers_missing
 from panoramasdk.models.engine_tensorrt import tensorrt_missing
+from panoramasdk.models.engine_torch import torch_missing
 from panoramasdk.models.engines import choose_engines, engines_for
 from panoramasdk.runtime.config import config_from_environment
 
 NO_GPU = "no NVIDIA driver (libcuda.so.1) found"
 NO_TRT = "TensorRT is not installed (pip install tensorrt)"
 NO_ORT = "onnxruntime 1.20.0 has no CUDA execution provider (pip install onnxruntime-gpu)"
-NO_ENGINE = f"no GPU engine: {NO_TRT}; {NO_ORT}"
 APP = ROOT / "examples" / "people_counter" / "app.py"
 CLIP = ROOT / "examples" / "assets" / "vtest-pedestrians-768x576-10fps.mp4"
 
@@ -35,45 +35,52 @@ def cuda_missing_here() -> str:
     return ""
 
 
-@pytest.mark.parametrize("gpu, trt, ort, engines, reason", [
-    ("", "", "", ("tensorrt", "onnxruntime-cuda", "onnxruntime-cpu"), ""),
-    ("", NO_TRT, "", ("onnxruntime-cuda", "onnxruntime-cpu"), NO_TRT),
-    ("", "", NO_ORT, ("tensorrt", "onnxruntime-cpu"), NO_ORT),
-    ("", NO_TRT, NO_ORT, ("onnxruntime-cpu",), NO_ENGINE),
-    (NO_GPU, "", "", ("onnxruntime-cpu",), NO_GPU),
-    (NO_GPU, NO_TRT, NO_ORT, ("onnxruntime-cpu",), f"{NO_GPU}; {NO_ENGINE}"),
+NO_TORCH = "the PyTorch engine needs torch and onnx2torch (pip install torch onnx2torch)"
+NO_ENGINE = f"no GPU engine: {NO_TRT}; {NO_ORT}; {NO_TORCH}"
+
+
+@pytest.mark.parametrize("gpu, trt, ort, torch, engines, reason", [
+    ("", "", "", "", ("tensorrt", "onnxruntime-cuda", "torch-cuda", "onnxruntime-cpu"), ""),
+    ("", NO_TRT, "", "", ("onnxruntime-cuda", "torch-cuda", "onnxruntime-cpu"), NO_TRT),
+    ("", "", NO_ORT, NO_TORCH, ("tensorrt", "onnxruntime-cpu"), f"{NO_ORT}; {NO_TORCH}"),
+    ("", NO_TRT, NO_ORT, "", ("torch-cuda", "onnxruntime-cpu"), f"{NO_TRT}; {NO_ORT}"),
+    ("", NO_TRT, NO_ORT, NO_TORCH, ("onnxruntime-cpu",), NO_ENGINE),
+    (NO_GPU, "", "", "", ("onnxruntime-cpu",), NO_GPU),
+    (NO_GPU, NO_TRT, NO_ORT, NO_TORCH, ("onnxruntime-cpu",), f"{NO_GPU}; {NO_ENGINE}"),
 ])
-def test_auto_takes_the_best_engine_and_says_why_it_fell_back(gpu, trt, ort, engines, reason):
-    choice = choose_engines("auto", gpu, trt, ort)
+def test_auto_takes_the_best_engine_and_says_why_it_fell_back(gpu, trt, ort, torch, engines, reason):
+    choice = choose_engines("auto", gpu, trt, ort, torch)
     assert (choice.engines, choice.reason) == (engines, reason)
 
 
 def test_cuda_takes_only_gpu_engines():
-    assert choose_engines("cuda", "", "", "").engines == ("tensorrt", "onnxruntime-cuda")
-    choice = choose_engines("CUDA", "", NO_TRT, "")
-    assert (choice.engines, choice.reason) == (("onnxruntime-cuda",), NO_TRT)
+    assert choose_engines("cuda", "", "", "", "").engines == ("tensorrt", "onnxruntime-cuda", "torch-cuda")
+    choice = choose_engines("CUDA", "", NO_TRT, "", NO_TORCH)
+    assert (choice.engines, choice.reason) == (("onnxruntime-cuda",), f"{NO_TRT}; {NO_TORCH}")
+    choice = choose_engines("cuda", "", NO_TRT, NO_ORT, "")
+    assert (choice.engines, choice.reason) == (("torch-cuda",), f"{NO_TRT}; {NO_ORT}")
 
 
-@pytest.mark.parametrize("gpu, trt, ort, message", [
-    ("", NO_TRT, NO_ORT, f"device 'cuda': {NO_ENGINE}"),
-    (NO_GPU, "", "", f"device 'cuda': {NO_GPU}"),
-    (NO_GPU, NO_TRT, NO_ORT, f"device 'cuda': {NO_GPU}; {NO_ENGINE}"),
+@pytest.mark.parametrize("gpu, trt, ort, torch, message", [
+    ("", NO_TRT, NO_ORT, NO_TORCH, f"device 'cuda': {NO_ENGINE}"),
+    (NO_GPU, "", "", "", f"device 'cuda': {NO_GPU}"),
+    (NO_GPU, NO_TRT, NO_ORT, NO_TORCH, f"device 'cuda': {NO_GPU}; {NO_ENGINE}"),
 ])
-def test_cuda_without_a_gpu_or_engine_names_what_is_missing(gpu, trt, ort, message):
+def test_cuda_without_a_gpu_or_engine_names_what_is_missing(gpu, trt, ort, torch, message):
     with pytest.raises(errors.NoCudaError) as info:
-        choose_engines("cuda", gpu, trt, ort)
+        choose_engines("cuda", gpu, trt, ort, torch)
     assert str(info.value) == message and isinstance(info.value, RuntimeError)
 
 
 def test_cpu_is_onnx_runtime_whatever_the_machine_has():
     for gpu in ("", NO_GPU):
-        assert choose_engines("cpu", gpu, NO_TRT, NO_ORT).engines == ("onnxruntime-cpu",)
+        assert choose_engines("cpu", gpu, NO_TRT, NO_ORT, NO_TORCH).engines == ("onnxruntime-cpu",)
 
 
 @pytest.mark.parametrize("bad", ["gpu", "cuda:0", "", None])
 def test_an_unknown_device_is_a_value_error_naming_the_choices(bad):
     with pytest.raises(ValueError, match="auto, cpu, cuda"):
-        choose_engines(bad, "", "", "")
+        choose_engines(bad, "", "", "", "")
 
 
 def test_tensorrt_without_device_buffers_is_not_chosen():
@@ -82,8 +89,17 @@ def test_tensorrt_without_device_buffers_is_not_chosen():
     assert (buffers_missing() == "") == has_buffers
     if not has_buffers:
         assert "pip install cupy-cuda12x (or torch)" in buffers_missing()
-        choice = choose_engines("auto", "", buffers_missing(), "")
+        choice = choose_engines("auto", "", buffers_missing(), "", NO_TORCH)
         assert choice.engines == ("onnxruntime-cuda", "onnxruntime-cpu") and "CuPy or PyTorch" in choice.reason
+
+
+def test_the_torch_engine_is_offered_only_with_torch_and_onnx2torch():
+    """torch_missing looks the packages up without importing them (torch takes seconds to import)."""
+    has_both = all(importlib.util.find_spec(name) is not None for name in ("torch", "onnx2torch"))
+    assert (torch_missing() == "") == has_both
+    if not has_both:
+        missing = torch_missing()
+        assert missing.startswith("the PyTorch engine needs ") and "pip install torch onnx2torch" in missing
 
 
 def test_python_started_apps_read_the_device_from_the_environment(monkeypatch):

@@ -5,8 +5,8 @@ application started with python directly (``auto`` when neither says):
 
 - ``cpu``: ONNX Runtime on the CPU.
 - ``cuda``: TensorRT when it imports (its engine from the model's cache, or built: minutes, logged), else
-  ONNX Runtime's CUDA execution provider (``onnxruntime-gpu``). Without a GPU, or with neither engine,
-  NoCudaError names what is missing.
+  ONNX Runtime's CUDA execution provider (``onnxruntime-gpu``), else PyTorch with the graph converted by
+  onnx2torch (engine_torch.py). Without a GPU, or with none of them, NoCudaError names what is missing.
 - ``auto``: the best of those that works here, else the CPU; the log says why it fell back.
 
 The choice is made per model and shown by ``model.stats()["engine"]`` and ``panorama run --stats``.
@@ -40,18 +40,21 @@ def check_device(device: str) -> str:
     return device.strip().lower()
 
 
-def choose_engines(device: str, gpu_missing: str, tensorrt_missing: str, ort_cuda_missing: str) -> EngineChoice:
-    """The engines for `device`, given why the GPU, TensorRT and ONNX Runtime's CUDA provider cannot be
-    used here ("" for each that can). ``cuda`` with nothing to run it raises NoCudaError naming it all."""
+def choose_engines(device: str, gpu_missing: str, tensorrt_missing: str, ort_cuda_missing: str,
+                   torch_missing: str) -> EngineChoice:
+    """The engines for `device`, given why the GPU, TensorRT, ONNX Runtime's CUDA provider and the PyTorch
+    engine cannot be used here ("" for each that can). ``cuda`` with nothing to run it raises NoCudaError
+    naming it all."""
     device = check_device(device)
     if device == "cpu":
         return EngineChoice(("onnxruntime-cpu",), "")
-    candidates = (("tensorrt", tensorrt_missing), ("onnxruntime-cuda", ort_cuda_missing))
+    candidates = (("tensorrt", tensorrt_missing), ("onnxruntime-cuda", ort_cuda_missing),
+                  ("torch-cuda", torch_missing))
     gpu_engines = tuple(name for name, missing in candidates if not missing)
     if gpu_missing or not gpu_engines:
         problems = [gpu_missing] if gpu_missing else []
         if not gpu_engines:
-            problems.append(f"no GPU engine: {tensorrt_missing}; {ort_cuda_missing}")
+            problems.append(f"no GPU engine: {'; '.join(missing for _, missing in candidates)}")
         if device == "cuda":
             raise NoCudaError(f"device 'cuda': {'; '.join(problems)}")
         return EngineChoice(("onnxruntime-cpu",), "; ".join(problems))
@@ -72,15 +75,17 @@ def engines_for(device: str) -> EngineChoice:
 
     device = check_device(device)
     if device == "cpu":
-        return choose_engines(device, "", "", "")
+        return choose_engines(device, "", "", "", "")
     gpu_missing = cuda_unavailable_reason()
     if gpu_missing and device == "auto":
-        return choose_engines(device, gpu_missing, "", "")
+        return choose_engines(device, gpu_missing, "", "", "")
     from .cuda_buffers import buffers_missing
     from .engine_onnxruntime import cuda_provider_missing
     from .engine_tensorrt import tensorrt_missing
+    from .engine_torch import torch_missing
 
-    return choose_engines(device, gpu_missing, tensorrt_missing() or buffers_missing(), cuda_provider_missing())
+    return choose_engines(device, gpu_missing, tensorrt_missing() or buffers_missing(), cuda_provider_missing(),
+                          torch_missing())
 
 
 def _make(name: str, entry: ModelEntry, batch_size: int):
@@ -88,6 +93,10 @@ def _make(name: str, entry: ModelEntry, batch_size: int):
         from .engine_tensorrt import TensorRtEngine
 
         return TensorRtEngine(entry, batch_size)
+    if name == "torch-cuda":
+        from .engine_torch import TorchEngine
+
+        return TorchEngine(entry, batch_size)
     from .engine_onnxruntime import OnnxRuntimeEngine
 
     return OnnxRuntimeEngine(entry.path, entry.descriptor, batch_size,

@@ -8,7 +8,9 @@ a GPU or NVDEC."""
 from __future__ import annotations
 
 import pytest
+from panoramasdk import errors
 from panoramasdk._native import core
+from panoramasdk.models.engines import engines_for
 from people_counter_run import APP_FAST, build_people_ssd, run_people_counter
 
 pytestmark = pytest.mark.gpu
@@ -40,3 +42,25 @@ def test_device_auto_decodes_on_nvdec_and_counts_as_the_cpu(tmp_path):
     assert gpu.copies["frames_device_to_host"] == 0, gpu.copies
     assert gpu.copies["device_to_host"] >= FRAMES, gpu.copies
     assert cpu.copies["device_to_host"] == cpu.copies["host_to_device"] == 0, cpu.copies
+
+
+def test_device_cuda_runs_the_model_on_the_gpu_and_counts_as_the_cpu(tmp_path):
+    """The issue's acceptance: `--device cuda` of the people counter (decode, preprocessing and the model on
+    the GPU) against `--device cpu` (libavcodec, ONNX Runtime on the CPU)."""
+    if not core.built_with_media():
+        pytest.skip("GPU test skipped: built without media (FFmpeg and FreeType), which panorama run needs")
+    try:
+        choice = engines_for("cuda")
+    except errors.NoCudaError as exc:
+        pytest.skip(f"GPU test skipped: {exc}")
+    model = build_people_ssd(tmp_path / "people-ssd.onnx")
+    gpu = run_people_counter(model, "cuda", FRAMES, tmp_path / "cuda.json", APP_FAST, THRESHOLD)
+    cpu = run_people_counter(model, "cpu", FRAMES, tmp_path / "cpu.json", APP_FAST, THRESHOLD)
+    assert gpu.engine == choice.engines[0] and gpu.engine.endswith(("-cuda", "tensorrt")), gpu.output[-2000:]
+    assert cpu.engine == "onnxruntime-cpu"
+    expected_decoder = "libavcodec" if core.nvdec_unavailable_reason() else "nvdec"
+    assert gpu.decoder == expected_decoder, gpu.output[-2000:]
+    assert len(gpu.counts) == len(cpu.counts) == FRAMES, (gpu.counts, cpu.counts)
+    assert any(cpu.counts), cpu.counts
+    worst = max(abs(g - c) for g, c in zip(gpu.counts, cpu.counts))
+    assert worst <= 1, f"people per frame, --device cuda ({gpu.engine}) {gpu.counts} vs --device cpu {cpu.counts}"

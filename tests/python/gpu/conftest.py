@@ -1,5 +1,6 @@
 """GPU tests carry the ``gpu`` marker and are skipped, naming what is missing, without a CUDA build and a
-usable NVIDIA device; tests that need CuPy take the ``cupy`` fixture (skipped: "cupy not installed")."""
+usable NVIDIA device; tests that need CuPy take the ``cupy`` fixture (skipped: "cupy not installed").
+Each test has its own PANORAMA_HOME (model store, logs), also when the GPU check runs this folder alone."""
 from __future__ import annotations
 
 import pytest
@@ -25,3 +26,11 @@ def pytest_collection_modifyitems(config, items):
 @pytest.fixture
 def cupy():
     return pytest.importorskip("cupy", reason="cupy not installed")
+
+
+@pytest.fixture(autouse=True)
+def private_panorama_home(tmp_path, monkeypatch):
+    """Never the user's ~/.panorama, and no model left behind by another test."""
+    home = tmp_path / "panorama-home"
+    monkeypatch.setenv("PANORAMA_HOME", str(home))
+    return home

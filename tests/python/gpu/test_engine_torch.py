@@ -102,8 +102,7 @@ def test_a_graph_onnx2torch_cannot_convert_is_a_clear_error(tmp_path):
     node = helper.make_node("Det", ["data"], ["det"])  # a determinant: an op onnx2torch has no converter for
     graph = helper.make_graph([node], "det", [helper.make_tensor_value_info("data", TensorProto.FLOAT, [1, 3, 3])],
                               [helper.make_tensor_value_info("det", TensorProto.FLOAT, [1])])
-    path = tmp_path / "det.onnx"
-    path.write_bytes(helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)]).SerializeToString())
+    path = mf._save(graph, tmp_path / "det.onnx")
     entry = ModelStore().add("det", path)
     with pytest.raises(errors.InvalidArgumentError) as info:
         TorchEngine(entry, 1, device="cpu")

@@ -3,11 +3,13 @@ people counter on the fast path (examples/people_counter/app_fast.py: ``model.ba
 with add_rect/add_label, never reading ``media.image``) on the pedestrian clip (H.264, 768x576).
 
 Two runs, each its own process, read back from PANORAMA_STATS_JSON:
-  - no output sink: camera -> NVDEC -> preprocess on the GPU -> engine; the goal is 0 whole frames crossing;
+  - no output sink: camera -> NVDEC -> preprocess on the GPU -> engine; the goal is 0 whole frames crossing,
+    and with a GPU engine 0 copies of any kind (the tensor is preprocessed into the engine's batch on the GPU;
+    a CPU engine needs it downloaded, one copy a frame);
   - a live view watched for the whole run (--view, a client pulling the MJPEG): each JPEG's composed picture
     comes down once (drawn on the GPU); the figure says how many against the frames shown.
-Prints a few report lines; exits 1 when the first run moved a whole frame or did not decode on NVDEC, 2 when
-a run failed.
+Prints a few report lines; exits 1 when the first run moved a whole frame (or, with a GPU engine, anything) or
+did not decode on NVDEC, 2 when a run failed.
 
     python benchmarks/gpu/hot_path.py [FRAMES]
 """
@@ -78,11 +80,14 @@ def main() -> int:
         viewed = run(model, frames, work, view=True)
     c = plain["host_device_copies"]
     n = plain["frame_sets"]
+    engine = plain["models"][0]["engine"]
+    on_gpu = engine != "onnxruntime-cpu"
     print(f"Hot path, `panorama run --device auto` of app_fast.py, {n} frames of 768x576 H.264, decoder "
-          f"{plain['streams'][0]['decoder']}, engine {plain['models'][0]['engine']}:")
+          f"{plain['streams'][0]['decoder']}, engine {engine}:")
+    what = "goal 0: the engine reads the batch on the GPU" if on_gpu else "the model input, for the CPU engine"
     print(f"  no sink: whole frames to the host {c['frames_device_to_host']} (goal 0), to the GPU "
           f"{c['frames_host_to_device']}; other copies {c['device_to_host']} down "
-          f"({c['device_to_host_bytes'] / max(n, 1) / 1e3:.0f} KB a frame: the model input), {c['host_to_device']} up")
+          f"({c['device_to_host_bytes'] / max(n, 1) / 1e3:.0f} KB a frame; {what}), {c['host_to_device']} up")
     v = viewed["host_device_copies"]
     out = viewed["outputs"][0]
     print(f"  live view watched: {v['frames_device_to_host']} whole frames to the host for {out['jpeg_sequence']} "
@@ -91,8 +96,10 @@ def main() -> int:
     if plain["streams"][0]["decoder"] != "nvdec":
         print("  NVDEC was not used: these figures say nothing about the GPU path")
         return 1
+    if on_gpu and (c["device_to_host"] or c["host_to_device"]):
+        print("  a GPU engine ran, yet something crossed between host and GPU")
+        return 1
     return 0 if c["frames_device_to_host"] == 0 and c["frames_host_to_device"] == 0 else 1
-
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -184,7 +184,10 @@ class model:
         inputs = [core.TensorSpec(t.name, [batch_size, *t.shape[1:]], t.dtype) for t in d.inputs]
         outputs = [core.TensorSpec(t.name, [batch_size, *t.shape[1:]], t.dtype) for t in d.outputs]
         counters = InferenceCounters(batch_size, int(np.prod(inputs[0].dims)) if inputs else 0)
-        queue = core.BatchQueue(name, inputs, outputs, batch_size, counters.timed(engine.run))
+        # A GPU engine reads its inputs on the device: the queue keeps them there, and frames decoded on
+        # the GPU are preprocessed straight into the batch (nothing crosses to the host).
+        queue = core.BatchQueue(name, inputs, outputs, batch_size, counters.timed(engine.run),
+                                input_device=getattr(engine, "input_device", -1))
         if self._queue is not None:
             self._queue.close()
         self._queue = queue

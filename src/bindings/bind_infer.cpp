@@ -6,6 +6,9 @@
 
 #include "bindings/bindings.hpp"
 #include "infer/engine_python.hpp"
+#include "panoramasdk/core/cuda_device.hpp"
+#include "panoramasdk/core/cuda_memory.hpp"
+#include "panoramasdk/core/cuda_stream.hpp"
 #include "panoramasdk/core/frame.hpp"
 #include "panoramasdk/infer/batch_preprocess.hpp"
 #include "panoramasdk/infer/batch_queue.hpp"
@@ -37,7 +40,7 @@ void close_and_delete(BatchQueue* queue) {
 
 std::shared_ptr<BatchQueue> make_queue(const std::string& model_name, std::vector<TensorSpec> inputs,
                                        std::vector<TensorSpec> outputs, int batch_size, py::object engine_run,
-                                       int max_in_flight, int max_unclaimed) {
+                                       int max_in_flight, int max_unclaimed, int input_device) {
   BatchQueueOptions options;
   options.model_name = model_name;
   options.inputs = std::move(inputs);
@@ -45,8 +48,38 @@ std::shared_ptr<BatchQueue> make_queue(const std::string& model_name, std::vecto
   options.batch_size = batch_size;
   options.max_in_flight = max_in_flight;
   options.max_unclaimed = max_unclaimed;
+  options.input_device = input_device;
   auto engine = make_python_engine(std::move(engine_run));
   return std::shared_ptr<BatchQueue>(new BatchQueue(std::move(options), std::move(engine)), &close_and_delete);
+}
+
+// __cuda_array_interface__ (version 3) of a device input: the queue synchronised the writes before the
+// engine runs, so no stream is named.
+py::dict cuda_array_interface(const DeviceTensorView& view) {
+  const Tensor& t = view.tensor;
+  py::dict d;
+  py::tuple shape(t.dims.size());
+  for (size_t i = 0; i < t.dims.size(); ++i) shape[i] = t.dims[i];
+  d["shape"] = shape;
+  d["typestr"] = py::dtype(dtype_name(t.dtype)).attr("str");
+  d["data"] = py::make_tuple(reinterpret_cast<uintptr_t>(t.data()), false);
+  d["version"] = 3;
+  return d;
+}
+
+py::array download(const DeviceTensorView& view) {
+  const Tensor& t = view.tensor;
+  std::vector<py::ssize_t> shape(t.dims.begin(), t.dims.end());
+  py::array a(py::dtype(dtype_name(t.dtype)), shape);
+  const size_t bytes = t.bytes();
+  if (bytes) {
+    py::gil_scoped_release release;
+    CudaDeviceScope on_device(t.device);
+    CudaStream stream;
+    copy_device_to_host(a.mutable_data(), t.data(), bytes, stream.get());
+    stream.synchronize();
+  }
+  return a;
 }
 
 py::dict stats_dict(const BatchQueue::Stats& s) {
@@ -90,11 +123,34 @@ void bind_infer(py::module_& m) {
           py::arg("index"),
           "A read-only numpy view of output `index` (batch first). It stays valid while held, even after release.");
 
+  py::class_<DeviceTensorView>(m, "DeviceTensor",
+                                "A batch input in GPU memory, as a GPU engine receives it: "
+                                "__cuda_array_interface__ for PyTorch or CuPy (no copy), or download().")
+      .def_property_readonly("shape",
+                             [](const DeviceTensorView& v) { return std::vector<int64_t>(v.tensor.dims); })
+      .def_property_readonly("dtype", [](const DeviceTensorView& v) { return std::string(dtype_name(v.tensor.dtype)); })
+      .def_property_readonly("device", [](const DeviceTensorView& v) { return v.tensor.device; },
+                             "The CUDA device index.")
+      .def_property_readonly("data_ptr",
+                             [](const DeviceTensorView& v) { return reinterpret_cast<uintptr_t>(v.tensor.data()); })
+      .def_property_readonly("nbytes", [](const DeviceTensorView& v) { return v.tensor.bytes(); })
+      .def_property_readonly("__cuda_array_interface__", &cuda_array_interface)
+      .def("download", &download, "A numpy copy (one device-to-host copy).")
+      .def("__repr__", [](const DeviceTensorView& v) {
+        return "DeviceTensor(" + format_dims(v.tensor.dims) + ", " + dtype_name(v.tensor.dtype) + ", cuda:" +
+               std::to_string(v.tensor.device) + ")";
+      });
+
   py::class_<BatchQueue, std::shared_ptr<BatchQueue>>(
       m, "BatchQueue",
       "The asynchronous batch queue in front of a Python engine callable run(list[ndarray]) -> list[ndarray].")
       .def(py::init(&make_queue), py::arg("model_name"), py::arg("inputs"), py::arg("outputs"), py::arg("batch_size"),
-           py::arg("engine_run"), py::arg("max_in_flight") = 2, py::arg("max_unclaimed") = 8)
+           py::arg("engine_run"), py::arg("max_in_flight") = 2, py::arg("max_unclaimed") = 8,
+           py::arg("input_device") = -1,
+           "input_device: -1 keeps the inputs in host memory (the engine gets numpy arrays); a CUDA device "
+           "index keeps them in that device's memory (the engine gets DeviceTensor objects, and frames from "
+           "NVDEC are preprocessed straight into the batch on the GPU).")
+      .def_property_readonly("input_device", [](const BatchQueue& q) { return q.options().input_device; })
       .def(
           "put",
           [](BatchQueue& q, size_t input, const py::object& data, int item) {

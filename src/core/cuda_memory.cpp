@@ -64,6 +64,11 @@ void copy_device_to_device(void* device_dst, const void* device_src, size_t byte
              "copy of " + std::to_string(bytes) + " bytes device to device");
 }
 
+void clear_device_memory(void* device_dst, size_t bytes, CudaStreamHandle stream) {
+  cuda_check(cudaMemsetAsync(device_dst, 0, bytes, stream),
+             "clearing " + std::to_string(bytes) + " bytes of device memory");
+}
+
 HostDeviceCopyCounts host_device_copy_counts() noexcept {
   HostDeviceCopyCounts c;
   c.host_to_device = g_h2d.load(std::memory_order_relaxed);

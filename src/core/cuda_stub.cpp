@@ -22,6 +22,7 @@ void require_device_accessible(const void*, const std::string& what) { throw_no_
 void copy_host_to_device(void*, const void*, size_t, CudaStreamHandle, CopyWhat) { throw_no_cuda("copy_host_to_device"); }
 void copy_device_to_host(void*, const void*, size_t, CudaStreamHandle, CopyWhat) { throw_no_cuda("copy_device_to_host"); }
 void copy_device_to_device(void*, const void*, size_t, CudaStreamHandle) { throw_no_cuda("copy_device_to_device"); }
+void clear_device_memory(void*, size_t, CudaStreamHandle) { throw_no_cuda("clear_device_memory"); }
 HostDeviceCopyCounts host_device_copy_counts() noexcept { return {}; }
 void reset_host_device_copy_counts() noexcept {}
 

@@ -30,8 +30,10 @@ ResizeTransform put_preprocessed(BatchQueue& queue, size_t input, const Frame& f
                "; the preprocessing makes " + format_dims(dims) + " " + dtype_name(params.dtype));
   }
   ResizeTransform transform;
+  const int device = queue.options().input_device;
   queue.put_with(input, item, [&](uint8_t* dst, size_t bytes) {
-    transform = preprocess_frame(frame, params, dst, bytes, threads);
+    transform = device >= 0 ? preprocess_frame_to_device(frame, params, dst, bytes, device, threads)
+                            : preprocess_frame(frame, params, dst, bytes, threads);
   });
   return transform;
 }

@@ -5,6 +5,10 @@
 #include <exception>
 #include <utility>
 
+#include "panoramasdk/core/cuda_buffer_pool.hpp"
+#include "panoramasdk/core/cuda_device.hpp"
+#include "panoramasdk/core/cuda_memory.hpp"
+#include "panoramasdk/core/cuda_stream.hpp"
 #include "panoramasdk/core/log.hpp"
 
 namespace panorama {
@@ -93,6 +97,16 @@ BatchQueue::BatchQueue(BatchQueueOptions options, std::shared_ptr<Engine> engine
   for (size_t i = 0; i < options_.inputs.size(); ++i) check(options_.inputs[i], "input", i);
   for (size_t i = 0; i < options_.outputs.size(); ++i) check(options_.outputs[i], "output", i);
 
+  input_pool_ = pool_;
+  if (inputs_on_device()) {
+    if (options_.input_device >= cuda_device_count())
+      fail(ErrorCode::NoCuda, model + ": inputs on CUDA device " + std::to_string(options_.input_device) +
+                                  " were asked for, but " +
+                                  (cuda_device_count() ? std::to_string(cuda_device_count()) + " device(s) are usable"
+                                                       : cuda_unavailable_reason()));
+    input_pool_ = make_cuda_buffer_pool(MemoryKind::Device, 16);
+  }
+
   staging_.resize(options_.inputs.size());
   filled_.assign(options_.inputs.size(), 0);
   worker_ = std::thread([this] { worker_loop(); });
@@ -113,7 +127,14 @@ void BatchQueue::put(size_t input, const void* data, size_t bytes, int item) {
   std::lock_guard<std::mutex> lock(mutex_);
   if (closing_) fail_stopped("batch");
   const Slot slot = open_slot(input, bytes, item);
-  if (bytes) std::memcpy(slot.data, data, bytes);
+  if (bytes && inputs_on_device()) {
+    CudaDeviceScope on_device(options_.input_device);
+    CudaStream stream;
+    copy_host_to_device(slot.data, data, bytes, stream.get());
+    stream.synchronize();
+  } else if (bytes) {
+    std::memcpy(slot.data, data, bytes);
+  }
   mark_filled(input, slot);
 }
 
@@ -172,9 +193,20 @@ BatchQueue::Slot BatchQueue::open_slot(size_t input, size_t bytes, int item) {
   if (!stage.buffer) {
     stage.dims = spec.dims;
     stage.dtype = spec.dtype;
-    stage.buffer = pool_->acquire(batch_bytes);
-    // Items never written must read as zeros, not as a previous batch.
-    if (!slot.whole_batch) std::memset(stage.buffer->data, 0, batch_bytes);
+    stage.device = options_.input_device;
+    if (inputs_on_device()) {
+      CudaDeviceScope on_device(options_.input_device);
+      stage.buffer = input_pool_->acquire(batch_bytes);
+      // Items never written must read as zeros, not as a previous batch.
+      if (!slot.whole_batch) {
+        CudaStream stream;
+        clear_device_memory(stage.buffer->data, batch_bytes, stream.get());
+        stream.synchronize();
+      }
+    } else {
+      stage.buffer = input_pool_->acquire(batch_bytes);
+      if (!slot.whole_batch) std::memset(stage.buffer->data, 0, batch_bytes);
+    }
   }
   slot.data = stage.buffer->data + (slot.whole_batch ? 0 : slot.index * item_bytes);
   return slot;
@@ -284,8 +316,8 @@ BatchQueue::Stats BatchQueue::stats() const {
   s.in_flight = in_flight_;
   s.unclaimed = results_.size();
   s.outstanding = counters_->outstanding.load();
-  s.pool_allocated = pool_->allocated();
-  s.pool_idle = pool_->idle();
+  s.pool_allocated = pool_->allocated() + (input_pool_ != pool_ ? input_pool_->allocated() : 0);
+  s.pool_idle = pool_->idle() + (input_pool_ != pool_ ? input_pool_->idle() : 0);
   return s;
 }
 

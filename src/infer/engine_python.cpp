@@ -57,7 +57,12 @@ class PythonEngine final : public Engine {
     py::gil_scoped_acquire gil;
     try {
       py::list args;
-      for (const Tensor& t : inputs) args.append(to_array(t));
+      for (const Tensor& t : inputs) {
+        if (t.device >= 0)
+          args.append(py::cast(DeviceTensorView{t}));
+        else
+          args.append(to_array(t));
+      }
       py::object returned = run_(args);
       if (!py::isinstance<py::sequence>(returned))
         fail(ErrorCode::Internal, "the engine returned " + std::string(py::str(py::type::of(returned).attr("__name__"))) +

@@ -64,6 +64,8 @@ void copy_host_to_device(void* device_dst, const void* host_src, size_t bytes, C
 void copy_device_to_host(void* host_dst, const void* device_src, size_t bytes, CudaStreamHandle stream,
                          CopyWhat what = CopyWhat::Data);
 void copy_device_to_device(void* device_dst, const void* device_src, size_t bytes, CudaStreamHandle stream);
+// Sets `bytes` bytes of device memory to zero, asynchronously on `stream`.
+void clear_device_memory(void* device_dst, size_t bytes, CudaStreamHandle stream);
 
 // Process-wide counts of the host<->device copies made through the functions above (every code path
 // of the SDK that moves pixels between host and device goes through them).

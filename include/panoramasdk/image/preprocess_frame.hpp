@@ -17,4 +17,12 @@ namespace panorama {
 ResizeTransform preprocess_frame(const Frame& frame, const PreprocessParams& params, void* out, size_t out_bytes,
                                  int threads = 0);
 
+// The same into device memory of CUDA device `device` (a batch queue whose engine reads its inputs on
+// the GPU): a device frame there is preprocessed straight into `device_out`, so neither the frame nor
+// the tensor crosses to the host; a host frame is preprocessed on the CPU and the tensor uploaded; a
+// frame on another GPU is preprocessed there and its tensor goes through the host. `device_out` is
+// complete when this returns.
+ResizeTransform preprocess_frame_to_device(const Frame& frame, const PreprocessParams& params, void* device_out,
+                                           size_t out_bytes, int device, int threads = 0);
+
 }  // namespace panorama

@@ -2,6 +2,7 @@
 // The asynchronous batch queue in front of an engine (backend-free).
 //
 //   put(input, bytes)  fills the open batch of one input: the whole batch or one item at a time
+//                      (from host memory; uploaded when the inputs live on the GPU, see input_device)
 //   flush()            closes the open batch and hands it to the worker thread; returns at once,
 //                      except that it BLOCKS while `max_in_flight` batches are queued or running
 //                      (the worker always progresses, so the wait is bounded by one batch's run)
@@ -39,6 +40,11 @@ struct BatchQueueOptions {
   int batch_size = 1;
   int max_in_flight = 2;  // batches queued or running before flush() blocks
   int max_unclaimed = 8;  // completed, unclaimed results kept before the oldest is dropped
+  // -1: the open batch's inputs are host memory. A CUDA device index: they are that device's memory,
+  // for an engine that reads them there (put_with writers then get device pointers, and preprocessing
+  // writes a device frame's tensor straight into the batch: nothing crosses to the host). Needs CUDA:
+  // the constructor throws Error(NoCuda) naming what is missing otherwise. Outputs stay on the host.
+  int input_device = -1;
 };
 
 // Counts shared by a queue and the results it handed out.
@@ -107,8 +113,9 @@ class BatchQueue {
   //              (items fill 0, 1, ... since the last flush)
   void put(size_t input, const void* data, size_t bytes, int item = -1);
   // Lets `write` fill one item of input `input` in place (item as in put(), for one item's size):
-  // preprocessing writes the model tensor straight into the batch, with no copy. `write` runs with
-  // the queue locked, so it must not call back into this queue.
+  // preprocessing writes the model tensor straight into the batch, with no copy. `dst` is device
+  // memory of options().input_device when that is >= 0, and must be complete when `write` returns.
+  // `write` runs with the queue locked, so it must not call back into this queue.
   void put_with(size_t input, int item, const std::function<void(uint8_t* dst, size_t bytes)>& write);
   // Items written to the open batch of `input` since the last flush.
   size_t filled(size_t input) const;
@@ -129,6 +136,7 @@ class BatchQueue {
     bool whole_batch = false;
   };
   Slot open_slot(size_t input, size_t bytes, int item);  // validates; the mutex is held
+  bool inputs_on_device() const noexcept { return options_.input_device >= 0; }
   void mark_filled(size_t input, const Slot& slot);
   struct Job {
     std::vector<Tensor> inputs;
@@ -143,7 +151,8 @@ class BatchQueue {
 
   BatchQueueOptions options_;
   std::shared_ptr<Engine> engine_;
-  std::shared_ptr<BufferPool> pool_;
+  std::shared_ptr<BufferPool> pool_;        // outputs, and inputs on the host
+  std::shared_ptr<BufferPool> input_pool_;  // inputs: pool_, or device memory (input_device)
   std::shared_ptr<ResultCounters> counters_;
 
   mutable std::mutex mutex_;

@@ -1,6 +1,7 @@
 #pragma once
-// Host tensors of the inference queue: element types named as numpy names them, tensor specs
-// (name, dims including the batch dimension, dtype) and tensors over pooled host memory.
+// Tensors of the inference queue: element types named as numpy names them, tensor specs (name, dims
+// including the batch dimension, dtype) and tensors over pooled host memory, or device memory for the
+// inputs of a queue whose engine reads them on the GPU (BatchQueueOptions::input_device).
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -36,11 +37,13 @@ struct TensorSpec {
   std::vector<int64_t> item_dims() const;
 };
 
-// A host tensor: dims (batch first), dtype and a buffer of at least bytes() bytes.
+// A tensor: dims (batch first), dtype and a buffer of at least bytes() bytes, in host memory unless
+// `device` names the CUDA device whose memory holds it.
 struct Tensor {
   std::vector<int64_t> dims;
   DType dtype = DType::Float32;
   BufferPtr buffer;
+  int device = -1;  // -1: host memory
 
   uint8_t* data() const { return buffer ? buffer->data : nullptr; }
   size_t bytes() const { return element_count(dims) * dtype_size(dtype); }

@@ -5,7 +5,8 @@ the GIL while it computes, so the application keeps working meanwhile. ``device=
 runs on the CPU; the providers can still be chosen with ``PANORAMA_ORT_PROVIDERS`` (comma-separated) and
 the thread count with ``PANORAMA_ORT_THREADS``. ``device="cuda"`` runs on the GPU with the CUDA execution
 provider of ``onnxruntime-gpu`` and I/O binding (inputs copied to the device by ONNX Runtime, outputs left
-there until they are copied back once).
+there until they are copied back once). On the GPU the inputs are read where they are when the batch
+queue keeps them in device memory (``input_device``, device_inputs.py).
 """
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ import numpy as np
 from ..errors import InvalidArgumentError, NoCudaError
 from .batching import run_item_by_item, runs_item_by_item
 from .descriptor import ModelDescriptor
+from .device_inputs import device_pointer, host_array
 
 log = logging.getLogger("panoramasdk.models")
 
@@ -110,6 +112,9 @@ class OnnxRuntimeEngine:
         self.engine_name = "onnxruntime-cuda" if used[0] == "CUDAExecutionProvider" else "onnxruntime-cpu"
         self.detail = f"ONNX Runtime, {', '.join(used)}"
         self._binding = self.session.io_binding() if self.engine_name == "onnxruntime-cuda" else None
+        # The CUDA provider's device (0 unless the providers say otherwise) takes the queue's inputs there;
+        # item-by-item batches are sliced on the host.
+        self.input_device = 0 if self._binding is not None and not self.item_by_item else -1
         self.input_names = [t.name for t in descriptor.inputs]
         self.output_names = [t.name for t in descriptor.outputs]
         log.debug("model '%s': ONNX Runtime %s, batch %d%s", self.name, used, batch_size,
@@ -123,10 +128,16 @@ class OnnxRuntimeEngine:
 
     def _run_once(self, inputs: list) -> list:
         if self._binding is None:
-            return self.session.run(self.output_names, dict(zip(self.input_names, inputs)))
+            return self.session.run(self.output_names, {n: host_array(x) for n, x in zip(self.input_names, inputs)})
         binding = self._binding
         for name, x in zip(self.input_names, inputs):
-            binding.bind_cpu_input(name, np.ascontiguousarray(x))
+            pointer = device_pointer(x)
+            if pointer is not None:
+                cai = x.__cuda_array_interface__
+                binding.bind_input(name, "cuda", self.input_device, np.dtype(cai["typestr"]), list(cai["shape"]),
+                                   pointer)
+            else:
+                binding.bind_cpu_input(name, np.ascontiguousarray(host_array(x)))
         for name in self.output_names:
             binding.bind_output(name, "cuda")
         self.session.run_with_iobinding(binding)

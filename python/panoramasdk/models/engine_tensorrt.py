@@ -3,9 +3,10 @@ engine cache, see engine_cache.py) and runs the C++ batch queue's batches with i
 
 TensorRT >= 10 through its Python API, imported only when this engine is asked for. The build parses the
 ONNX file with ``OnnxParser``, sets FP16 when asked for and possible (tensorrt_options.py), adds an
-optimisation profile for a dynamic batch dimension and keeps a timing cache beside the engines. A batch is
-copied into pinned host memory, uploaded, run with ``set_tensor_address`` + ``execute_async_v3`` on the
-engine's own CUDA stream and downloaded, all on the queue's worker thread (TensorRT and the stream wait
+optimisation profile for a dynamic batch dimension and keeps a timing cache beside the engines. A batch
+whose inputs the queue keeps on the GPU (``input_device``) is read there; host inputs are copied into
+pinned memory and uploaded. It runs with ``set_tensor_address`` + ``execute_async_v3`` on the engine's own
+CUDA stream and its outputs are downloaded, all on the queue's worker thread (TensorRT and the stream wait
 release the GIL).
 """
 from __future__ import annotations
@@ -20,6 +21,7 @@ import numpy as np
 from ..errors import InternalError, InvalidArgumentError, NoCudaError, UnsupportedError
 from .batching import run_item_by_item, runs_item_by_item
 from .cuda_buffers import open_buffers
+from .device_inputs import device_pointer, host_array
 from .engine_cache import EngineCache, engine_folder, load_or_build, write_atomically
 from .store import ModelEntry
 from .tensorrt_options import BuildPlan, plan_build
@@ -245,7 +247,9 @@ class TensorRtEngine:
             if not self._context.set_input_shape(t.name, shape):
                 raise InternalError(f"model '{d.name}': the TensorRT engine refuses input '{t.name}' of shape "
                                     f"{shape}; its log says why")
+        self._input_names = [t.name for t in d.inputs]
         self._inputs = [self._stage(trt, t.name) for t in d.inputs]
+        self.input_device = -1 if self.item_by_item else 0  # the device CuPy or PyTorch allocate on
         self._outputs = [self._stage(trt, t.name) for t in d.outputs]
         self._output_dtypes = [np.dtype(t.dtype) for t in d.outputs]
         self.detail = f"TensorRT {trt.__version__}, {'fp16' if key.fp16 else 'fp32'}, engine {how}"
@@ -268,8 +272,13 @@ class TensorRtEngine:
         return self._run_once(inputs)
 
     def _run_once(self, inputs: List[np.ndarray]) -> List[np.ndarray]:
-        for staged, x in zip(self._inputs, inputs):
-            np.copyto(staged.host, np.reshape(x, staged.host.shape), casting="unsafe")
+        for name, staged, x in zip(self._input_names, self._inputs, inputs):
+            pointer = device_pointer(x, staged.host.shape, staged.host.dtype)
+            if pointer is not None:  # on the device already: TensorRT reads it there
+                self._context.set_tensor_address(name, pointer)
+                continue
+            self._context.set_tensor_address(name, staged.device_ptr)
+            np.copyto(staged.host, np.reshape(host_array(x), staged.host.shape), casting="unsafe")
             self._buffers.upload(staged)
         if not self._context.execute_async_v3(self._buffers.stream_handle):
             raise InternalError(f"model '{self.name}': TensorRT could not enqueue the batch; its log says why")

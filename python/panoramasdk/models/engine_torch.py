@@ -22,6 +22,7 @@ import numpy as np
 
 from ..errors import InvalidArgumentError, NoCudaError, UnsupportedError
 from .batching import run_item_by_item, runs_item_by_item
+from .device_inputs import host_array
 from .store import ModelEntry
 
 log = logging.getLogger("panoramasdk.models")
@@ -75,6 +76,8 @@ class TorchEngine:
         self._device = torch.device(device)
         self._module = module.eval().to(self._device)
         self._stream = torch.cuda.Stream(self._device) if device == "cuda" else None
+        # The queue keeps the inputs on this GPU for whole batches; item-by-item ones are sliced on the host.
+        self.input_device = (self._device.index or 0) if device == "cuda" and not self.item_by_item else -1
         self._output_dtypes = [np.dtype(t.dtype) for t in descriptor.outputs]
         self.engine_name = f"torch-{device}"
         where = torch.cuda.get_device_name(self._device) if device == "cuda" else "CPU"
@@ -104,7 +107,9 @@ class TorchEngine:
 
     def _tensor(self, x):
         if hasattr(x, "__cuda_array_interface__"):
-            return self._torch.as_tensor(x, device=self._device)  # on the device already: no copy
+            if self._device.type == "cuda":
+                return self._torch.as_tensor(x, device=self._device)  # on the device already: no copy
+            x = host_array(x)
         return self._torch.from_numpy(np.ascontiguousarray(x)).to(self._device)
 
 

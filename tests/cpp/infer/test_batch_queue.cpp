@@ -10,6 +10,7 @@
 #include <thread>
 #include <vector>
 
+#include "panoramasdk/core/cuda_device.hpp"
 #include "panoramasdk/core/error.hpp"
 #include "panoramasdk/infer/batch_queue.hpp"
 
@@ -331,4 +332,14 @@ TEST(BatchQueuePutWith, ThrowingWriterLeavesItemUnfilled) {
   EXPECT_EQ(q.filled(0), 2u);
   EXPECT_THROW(q.put_with(3, -1, [](uint8_t*, size_t) {}), Error);  // no input 3
   EXPECT_THROW(q.put_with(0, 2, [](uint8_t*, size_t) {}), Error);   // item out of range
+}
+
+TEST(BatchQueue, InputsOnTheGpuNeedAUsableDevice) {
+  const std::string reason = cuda_unavailable_reason();
+  if (reason.empty()) GTEST_SKIP() << "a CUDA device is present; this checks the machine without one";
+  BatchQueueOptions o = options(2);
+  o.input_device = 0;
+  const std::string message =
+      message_of([&] { BatchQueue queue(o, std::make_shared<AddOneEngine>()); }, ErrorCode::NoCuda);
+  EXPECT_EQ(message, "model 'add-one': inputs on CUDA device 0 were asked for, but " + reason);
 }

@@ -3,6 +3,9 @@ set(PANORAMA_WITH_CUDA "AUTO" CACHE STRING "Compile the CUDA sources: AUTO (when
 set_property(CACHE PANORAMA_WITH_CUDA PROPERTY STRINGS AUTO ON OFF)
 set(PANORAMA_WITH_NVDEC "AUTO" CACHE STRING "Build the NVDEC decoder: AUTO (when CUDA and the ffnvcodec headers are found), ON, OFF")
 set_property(CACHE PANORAMA_WITH_NVDEC PROPERTY STRINGS AUTO ON OFF)
+set(PANORAMA_WITH_NVJPEG "AUTO" CACHE STRING
+    "Build the live view's nvJPEG encoder: AUTO (when CUDA, media and nvjpeg.h are found), ON, OFF")
+set_property(CACHE PANORAMA_WITH_NVJPEG PROPERTY STRINGS AUTO ON OFF)
 # OFF leaves out everything built on FFmpeg and FreeType (media, decode, pipeline, the overlay's
 # compositor, sink), so the core, image, infer, overlay drawing and CUDA parts build on a machine
 # without them (for example a bare GPU test box).

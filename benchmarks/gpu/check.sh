@@ -187,6 +187,22 @@ elif [ -f "$CARRY/include/ffnvcodec/dynlink_loader.h" ]; then
 else
   say "- ffnvcodec headers: absent (run benchmarks/gpu/prepare_carry.sh where FFmpeg is and carry build/gpu-carry): NVDEC left out"
 fi
+# The live view's nvJPEG encoder: the header at build time (the CUDA toolkit's, else the carried one), the
+# library at run time (the loader's, else the toolkit's folder, else the carried one).
+NVJPEG_ARGS=()
+CUDA_HOME_DIR=$(dirname "$(dirname "$(command -v nvcc)")")
+if [ ! -f "$CUDA_HOME_DIR/include/nvjpeg.h" ] && [ -f "$CARRY/include/nvjpeg.h" ]; then
+  NVJPEG_ARGS=("-DNVJPEG_INCLUDE_DIR=$CARRY/include")
+fi
+if [ -z "${PANORAMA_NVJPEG_LIBRARY:-}" ] && ! ldconfig -p 2>/dev/null | grep -q 'libnvjpeg\.so\.13 '; then
+  for candidate in "$CUDA_HOME_DIR/lib64/libnvjpeg.so.13" "$CARRY/lib/libnvjpeg.so.13"; do
+    if [ -f "$candidate" ]; then
+      export PANORAMA_NVJPEG_LIBRARY=$candidate
+      break
+    fi
+  done
+fi
+say "- nvJPEG: header ${NVJPEG_ARGS[*]:-from the CUDA toolkit}, library ${PANORAMA_NVJPEG_LIBRARY:-found by the dynamic loader}"
 if [ -f "$CARRY/clips/clips.txt" ]; then
   say "- NVDEC test clips: $CARRY/clips ($(wc -l <"$CARRY/clips/clips.txt") clips)"
 else
@@ -206,7 +222,7 @@ CONFIG=(-S "$ROOT" -B "$BUILD" -G "$GENERATOR" -DCMAKE_BUILD_TYPE=Release
   -DPANORAMA_WITH_CUDA=ON "-DCMAKE_CUDA_COMPILER=$(command -v nvcc)" "-DPANORAMA_WITH_MEDIA=$MEDIA"
   "-DPANORAMA_BUILD_TESTS=$BUILD_TESTS" -DPANORAMA_BUILD_BENCHMARKS=ON "-DPANORAMA_BUILD_PYTHON=$BUILD_PYTHON")
 [ -n "$ARCH" ] && CONFIG+=("-DCMAKE_CUDA_ARCHITECTURES=$ARCH")
-CONFIG+=("${NVDEC_ARGS[@]}" "${MEDIA_ARGS[@]}")
+CONFIG+=("${NVDEC_ARGS[@]}" "${NVJPEG_ARGS[@]}" "${MEDIA_ARGS[@]}")
 [ "$BUILD_PYTHON" = ON ] && CONFIG+=("-DPython_EXECUTABLE=$PY_PATH" "-Dpybind11_DIR=$PYBIND11_DIR")
 if ! run_logged "configure" cmake "${CONFIG[@]}"; then
   exit 1

@@ -6,8 +6,9 @@ Two runs, each its own process, read back from PANORAMA_STATS_JSON:
   - no output sink: camera -> NVDEC -> preprocess on the GPU -> engine; the goal is 0 whole frames crossing,
     and with a GPU engine 0 copies of any kind (the tensor is preprocessed into the engine's batch on the GPU;
     a CPU engine needs it downloaded, one copy a frame);
-  - a live view watched for the whole run (--view, a client pulling the MJPEG): each JPEG's composed picture
-    comes down once (drawn on the GPU); the figure says how many against the frames shown.
+  - a live view watched for the whole run (--view, a client pulling the MJPEG): drawn on the GPU, each JPEG
+    made there by nvJPEG (goal 0 whole frames), or, where nvJPEG is missing, its composed picture comes down
+    once for libavcodec; the figure says how many against the frames shown.
 Prints a few report lines; exits 1 when the first run moved a whole frame (or, with a GPU engine, anything) or
 did not decode on NVDEC, 2 when a run failed.
 
@@ -90,9 +91,14 @@ def main() -> int:
           f"({c['device_to_host_bytes'] / max(n, 1) / 1e3:.0f} KB a frame; {what}), {c['host_to_device']} up")
     v = viewed["host_device_copies"]
     out = viewed["outputs"][0]
+    encoder = out.get("jpeg_encoder") or "-"
     print(f"  live view watched: {v['frames_device_to_host']} whole frames to the host for {out['jpeg_sequence']} "
-          f"JPEGs ({viewed['frame_sets']} frames, {out['frames_composed']} drawn), "
+          f"JPEGs ({viewed['frame_sets']} frames, {out['frames_composed']} drawn, JPEG encoder {encoder}: "
+          f"{'on the GPU, goal 0 frames' if encoder == 'nvjpeg' else 'on the host, one download a JPEG'}), "
           f"{v['host_to_device']} small uploads (draw lists, glyph atlas)")
+    if encoder == "nvjpeg" and v["frames_device_to_host"]:
+        print("  nvJPEG encoded the view, yet whole frames came to the host")
+        return 1
     if plain["streams"][0]["decoder"] != "nvdec":
         print("  NVDEC was not used: these figures say nothing about the GPU path")
         return 1

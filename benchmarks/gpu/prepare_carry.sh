@@ -11,6 +11,9 @@
 #                        FreeType (benchmarks/gpu/carry_media.sh makes it; its header lists the pieces)
 #   python/              onnx2torch (pure Python, from PyPI) for the PyTorch engine, on machines that have
 #                        PyTorch but not it; check.sh puts it on PYTHONPATH only there
+#   include/nvjpeg.h,    nvJPEG from the PyPI wheel nvidia-nvjpeg (13.0, the lent machines' CUDA): the live
+#   lib/libnvjpeg.so.13  view's GPU encoder builds with the header and opens the library at run time;
+#                        check.sh uses them only where the machine's CUDA has no nvJPEG
 #
 #   bash benchmarks/gpu/prepare_carry.sh [DEST]      (DEST defaults to build/gpu-carry)
 # then: run(command="bash benchmarks/gpu/check.sh", carry=["build/gpu-carry"])
@@ -78,6 +81,15 @@ mkdir -p "$DEST/python"
 python3 -m pip download --quiet --no-deps --only-binary :all: -d "$DEST/python" onnx2torch
 python3 -m zipfile -e "$DEST"/python/onnx2torch-*.whl "$DEST/python"
 rm "$DEST"/python/onnx2torch-*.whl
+
+# nvJPEG's header and library, unpacked from its wheel.
+NVJPEG_WHEEL=$(mktemp -d)
+python3 -m pip download --quiet --no-deps --only-binary :all: -d "$NVJPEG_WHEEL" "nvidia-nvjpeg==13.0.*"
+python3 -m zipfile -e "$NVJPEG_WHEEL"/nvidia_nvjpeg-*.whl "$NVJPEG_WHEEL/x"
+mkdir -p "$DEST/lib"
+cp "$NVJPEG_WHEEL"/x/nvidia/cu13/include/nvjpeg.h "$DEST/include/"
+cp "$NVJPEG_WHEEL"/x/nvidia/cu13/lib/libnvjpeg.so.13 "$DEST/lib/"
+rm -rf "$NVJPEG_WHEEL"
 
 # The media areas' build pieces (FFmpeg 7.1, FreeType, a font, pkgconf): carry_media.sh lists them.
 bash "$ROOT/benchmarks/gpu/carry_media.sh" "$DEST/media"

@@ -26,4 +26,22 @@ def _load():
     return _core
 
 
+def _name_pip_nvjpeg():
+    """The PyPI wheel nvidia-nvjpeg puts libnvjpeg in site-packages, off the loader's path: name it for the
+    live view's GPU encoder (src/sink/jpeg_encoder_nvjpeg.cpp) unless PANORAMA_NVJPEG_LIBRARY already does."""
+    if os.environ.get("PANORAMA_NVJPEG_LIBRARY"):
+        return
+    spec = importlib.util.find_spec("nvidia")
+    for root in (spec.submodule_search_locations or []) if spec else []:
+        for layout in ("cu13", "nvjpeg"):  # the CUDA 13 wheel's folder, then the CUDA 12 one's
+            folder = os.path.join(root, layout, "lib")
+            if not os.path.isdir(folder):
+                continue
+            found = sorted(n for n in os.listdir(folder) if n.startswith("libnvjpeg.so."))
+            if found:
+                os.environ["PANORAMA_NVJPEG_LIBRARY"] = os.path.join(folder, found[0])
+                return
+
+
 core = _load()
+_name_pip_nvjpeg()

@@ -1,4 +1,4 @@
-// panoramasdk._core.OutputOptions and OutputChain (compose -> record / live-view JPEG).
+// panoramasdk._core.OutputOptions and OutputChain (compose -> record / live-view JPEG), nvjpeg_unavailable_reason.
 #include <pybind11/numpy.h>
 #include <pybind11/stl.h>
 
@@ -7,10 +7,14 @@
 #include "bindings/overlay_convert.hpp"
 #include "panoramasdk/core/error.hpp"
 #include "panoramasdk/sink/output_chain.hpp"
+#include "sink/jpeg_encoder_nvjpeg.hpp"
 
 namespace panorama::bindings {
 
 void bind_sink(py::module_& m) {
+  m.def("nvjpeg_unavailable_reason", &sink_detail::nvjpeg_unavailable_reason,
+        "Why the live view cannot encode GPU frames with nvJPEG, naming what is missing ('' when it can); they "
+        "are then downloaded and encoded by libavcodec.");
   py::class_<OutputOptions>(m, "OutputOptions", "Settings of one OutputChain.")
       .def(py::init<>())
       .def_readwrite("record_path", &OutputOptions::record_path,
@@ -103,6 +107,7 @@ void bind_sink(py::module_& m) {
             d["overlay_s"] = s.overlay_s;
             d["encode_s"] = s.encode_s;
             d["jpeg_s"] = s.jpeg_s;
+            d["jpeg_encoder"] = s.jpeg_encoder;
             d["latency_count"] = s.latency.count;
             d["latency_p50_us"] = s.latency.p50_us;
             d["latency_p99_us"] = s.latency.p99_us;
@@ -111,7 +116,8 @@ void bind_sink(py::module_& m) {
             return d;
           },
           "dict(frames_submitted, frames_composed, frames_encoded, frames_dropped, jpeg_sequence, last_error, "
-          "overlay_s, encode_s, jpeg_s (chain-thread seconds, all frames), latency_count, latency_p50_us, latency_p99_us, "
+          "overlay_s, encode_s, jpeg_s (chain-thread seconds, all frames), jpeg_encoder (what made the newest JPEG: "
+          "'nvjpeg' on the GPU, 'libavcodec', or '' before the first), latency_count, latency_p50_us, latency_p99_us, "
           "latency_max_us, latency_mean_us (submit's time stamp to done with the frame, wall clock; frames with "
           "time stamp 0 are not counted)).")
       .def("close", &OutputChain::close, py::call_guard<py::gil_scoped_release>(),

@@ -18,8 +18,12 @@ class BgrToYuv {
 
  private:
   static constexpr size_t kReadPadding = 256;
+  // A context for these sizes and format, made anew when they change.
+  SwsContext* context_for(const Frame& src, const AVFrame* dst);
+
   bool full_range_;
   SwsPtr sws_;
+  int made_for_[5] = {0, 0, 0, 0, -1};  // source width, height; destination width, height, format
   std::vector<uint8_t> scratch_;
 };
 

@@ -58,6 +58,10 @@ struct OutputChain::Impl {
   std::unique_ptr<Recorder> recorder;  // null when not recording or after a failure
   std::unique_ptr<JpegEncoder> jpeg;   // null when the view is off
   std::unique_ptr<sink_detail::DeviceComposer> device_composer;
+  // The view's encoder for frames composed on the GPU, made with the first one; null where nvJPEG is
+  // missing (those frames then come down once each for `jpeg`).
+  std::unique_ptr<sink_detail::NvjpegEncoder> nvjpeg;
+  bool nvjpeg_tried = false;
 
   mutable std::mutex mutex;
   std::condition_variable work_cv;   // the thread: new item, viewer, close
@@ -144,6 +148,47 @@ struct OutputChain::Impl {
     if (jpeg) view_pending = std::move(item);
   }
 
+  sink_detail::NvjpegEncoder* device_jpeg_encoder() {
+    if (!nvjpeg_tried) {
+      nvjpeg_tried = true;
+      try {
+        nvjpeg = std::make_unique<sink_detail::NvjpegEncoder>(options.jpeg_quality);
+        log(LogLevel::Info, kLogger, what + ": live view: GPU frames are encoded on the GPU (nvJPEG)");
+      } catch (const std::exception& e) {
+        log(LogLevel::Info, kLogger,
+            what + ": live view: GPU frames are downloaded and encoded by libavcodec, as " + e.what());
+      }
+    }
+    return nvjpeg.get();
+  }
+
+  // The JPEG of a frame on the GPU: composed and encoded there (nvJPEG), else composed there and encoded
+  // on the host. Empty, with the error recorded, when it failed.
+  std::shared_ptr<const std::vector<uint8_t>> device_jpeg(Item& item, std::string& encoder) {
+    if (sink_detail::NvjpegEncoder* gpu = device_jpeg_encoder()) {
+      try {
+        encoder = "nvjpeg";
+        return std::make_shared<const std::vector<uint8_t>>(
+            device_composer->compose_jpeg(*item.frame, item.rects, item.labels, *gpu));
+      } catch (const std::exception& e) {
+        set_error(what + ": live view: " + e.what());
+        return nullptr;
+      }
+    }
+    if (!compose(item)) return nullptr;
+    return host_jpeg(item, encoder);
+  }
+
+  std::shared_ptr<const std::vector<uint8_t>> host_jpeg(const Item& item, std::string& encoder) {
+    try {
+      encoder = "libavcodec";
+      return std::make_shared<const std::vector<uint8_t>>(jpeg->encode(*item.frame));
+    } catch (const std::exception& e) {
+      set_error(what + ": live view: " + e.what());
+      return nullptr;
+    }
+  }
+
   void make_jpeg(std::unique_lock<std::mutex>& lock) {
     Item item = std::move(view_pending);
     view_pending = Item{};
@@ -152,19 +197,15 @@ struct OutputChain::Impl {
     next_jpeg_allowed = start + std::chrono::duration_cast<SteadyClock::duration>(
                                     std::chrono::duration<double>(1.0 / options.view_max_fps));
     lock.unlock();
-    std::shared_ptr<const std::vector<uint8_t>> bytes;
     const bool composed_now = item.on_device();
-    if (!composed_now || compose(item)) {
-      try {
-        bytes = std::make_shared<const std::vector<uint8_t>>(jpeg->encode(*item.frame));
-      } catch (const std::exception& e) {
-        set_error(what + ": live view: " + e.what());
-      }
-    }
+    std::string encoder;
+    const std::shared_ptr<const std::vector<uint8_t>> bytes =
+        composed_now ? device_jpeg(item, encoder) : host_jpeg(item, encoder);
     const int width = item.frame->width, height = item.frame->height;
     item = Item{};  // release the frame outside the lock
     lock.lock();
     if (composed_now && bytes) ++stats.frames_composed;
+    if (bytes) stats.jpeg_encoder = encoder;
     stats.jpeg_s += std::chrono::duration<double>(SteadyClock::now() - start).count();
     if (!bytes) return;
     latest_jpeg.sequence += 1;

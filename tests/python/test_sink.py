@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 
 import cv2
 import make_media
@@ -180,3 +182,40 @@ def test_write_error_is_reported_not_raised(tmp_path):
     assert stats["frames_composed"] == 40
     assert str(path) in stats["last_error"]
     assert "space" in stats["last_error"].lower()
+
+
+def test_the_view_encodes_host_frames_with_libavcodec_in_full_range():
+    """JPEG is full range: white stays 255 and black 0 (a limited-range encode makes them 235 and 16)."""
+    rng = np.random.default_rng(5)
+    picture = np.kron(rng.integers(0, 256, (12, 16, 3), dtype=np.uint8), np.ones((16, 16, 1), np.uint8))
+    picture[:64, :64] = 255
+    picture[-64:, -64:] = 0
+    chain = core.OutputChain(options(view=True, jpeg_quality=95, name="view-test"))
+    assert chain.stats()["jpeg_encoder"] == ""
+    chain.set_view_active(True)
+    chain.submit(picture.copy(), [], [], 0, True)
+    jpeg = chain.wait_jpeg(0, 10.0)
+    stats = chain.stats()
+    chain.close()
+    assert jpeg is not None and stats["jpeg_encoder"] == "libavcodec", stats
+    decoded = cv2.imdecode(np.frombuffer(jpeg[1], np.uint8), cv2.IMREAD_COLOR).astype(np.int16)
+    assert decoded.shape == picture.shape
+    assert decoded[8:56, 8:56].min() >= 252 and decoded[-56:-8, -56:-8].max() <= 3
+    assert np.median(np.abs(decoded - picture)) <= 2
+
+
+@pytest.mark.parametrize("library, reason", [
+    ("/nonexistent/libnvjpeg.so.13", "/nonexistent/libnvjpeg.so.13 cannot be opened ("),
+    ("libz.so.1", "libz.so.1 is not a usable nvJPEG: it has no nvjpegCreateSimple"),
+])
+def test_a_missing_or_wrong_nvjpeg_library_is_named(library, reason):
+    """The view's GPU encoder opens libnvjpeg at run time (PANORAMA_NVJPEG_LIBRARY, else the CUDA major's
+    soname); what it cannot use is named, and the view then encodes with libavcodec. One process each: the
+    library is opened once per process."""
+    if "built without nvJPEG" in core.nvjpeg_unavailable_reason():
+        pytest.skip(core.nvjpeg_unavailable_reason())
+    code = "from panoramasdk._native import core; print(core.nvjpeg_unavailable_reason())"
+    env = {**os.environ, "PANORAMA_NVJPEG_LIBRARY": library}
+    r = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=60)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.startswith(reason), r.stdout

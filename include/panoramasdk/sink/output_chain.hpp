@@ -56,6 +56,7 @@ struct OutputStats {
   double overlay_s = 0.0;      // chain-thread time drawing overlays, all frames together
   double encode_s = 0.0;       // chain-thread time in the recorder (BGR->YUV + H.264), all frames
   double jpeg_s = 0.0;         // chain-thread time making live-view JPEGs, all of them
+  std::string jpeg_encoder;    // what made the newest JPEG: "nvjpeg" (on the GPU) or "libavcodec"
   LatencySummary latency;      // time stamp -> done with the frame, over time-stamped frames
   std::string last_error;      // "" while all is well
 };

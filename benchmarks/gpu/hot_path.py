@@ -12,7 +12,10 @@ Two runs, each its own process, read back from PANORAMA_STATS_JSON:
 Prints a few report lines; exits 1 when the first run moved a whole frame (or, with a GPU engine, anything) or
 did not decode on NVDEC, 2 when a run failed.
 
-    python benchmarks/gpu/hot_path.py [FRAMES]
+Then the end-to-end rate: THROUGHPUT_FRAMES frames as fast as they come, `--device auto` against `--device cpu`
+(the baseline, measured in the same run), frames/s after init() and the ratio.
+
+    python benchmarks/gpu/hot_path.py [FRAMES [THROUGHPUT_FRAMES]]
 """
 from __future__ import annotations
 
@@ -50,10 +53,10 @@ def watch(port: int, stop: threading.Event) -> None:
             time.sleep(0.05)
 
 
-def run(model: Path, frames: int, work: Path, view: bool) -> dict:
-    stats = work / ("view.json" if view else "plain.json")
+def run(model: Path, frames: int, work: Path, view: bool, device: str = "auto") -> dict:
+    stats = work / f"{device}-{'view' if view else 'plain'}-{frames}.json"
     args = [sys.executable, "-m", "panoramasdk", "run", str(APP), "--camera", str(CLIP), "--frames", str(frames),
-            "--device", "auto", "--model", f"{MODEL_NAME}={model}", "--param", "threshold=0.5"]
+            "--device", device, "--model", f"{MODEL_NAME}={model}", "--param", "threshold=0.5"]
     stop = threading.Event()
     watcher = None
     if view:
@@ -72,6 +75,7 @@ def run(model: Path, frames: int, work: Path, view: bool) -> dict:
 
 def main() -> int:
     frames = int(sys.argv[1]) if len(sys.argv) > 1 else 30
+    throughput_frames = int(sys.argv[2]) if len(sys.argv) > 2 else 200
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         model = work / "people-ssd.onnx"
@@ -79,6 +83,7 @@ def main() -> int:
                        check=True, capture_output=True)
         plain = run(model, frames, work, view=False)
         viewed = run(model, frames, work, view=True)
+        rates = {device: run(model, throughput_frames, work, view=False, device=device) for device in ("auto", "cpu")}
     c = plain["host_device_copies"]
     n = plain["frame_sets"]
     engine = plain["models"][0]["engine"]
@@ -99,6 +104,12 @@ def main() -> int:
     if encoder == "nvjpeg" and v["frames_device_to_host"]:
         print("  nvJPEG encoded the view, yet whole frames came to the host")
         return 1
+    fps = {device: r["frame_sets"] / r["loop_s"] if r["loop_s"] else 0.0 for device, r in rates.items()}
+    gpu, cpu = rates["auto"], rates["cpu"]
+    print(f"  end to end, {throughput_frames} frames as fast as they come (one batch a frame, app_fast.py): "
+          f"--device auto ({gpu['streams'][0]['decoder']}, {gpu['models'][0]['engine']}) {fps['auto']:.1f} frames/s, "
+          f"--device cpu ({cpu['streams'][0]['decoder']}, {cpu['models'][0]['engine']}) {fps['cpu']:.1f} frames/s: "
+          f"{fps['auto'] / fps['cpu'] if fps['cpu'] else 0:.1f}x")
     if plain["streams"][0]["decoder"] != "nvdec":
         print("  NVDEC was not used: these figures say nothing about the GPU path")
         return 1

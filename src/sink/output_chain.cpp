@@ -163,7 +163,8 @@ struct OutputChain::Impl {
   }
 
   // The JPEG of a frame on the GPU: composed and encoded there (nvJPEG), else composed there and encoded
-  // on the host. Empty, with the error recorded, when it failed.
+  // on the host. Empty, with the error recorded, when it failed. An nvJPEG failure costs no picture: the
+  // view goes on with the host encoder from that frame on (the item is untouched by compose_jpeg).
   std::shared_ptr<const std::vector<uint8_t>> device_jpeg(Item& item, std::string& encoder) {
     if (sink_detail::NvjpegEncoder* gpu = device_jpeg_encoder()) {
       try {
@@ -171,8 +172,9 @@ struct OutputChain::Impl {
         return std::make_shared<const std::vector<uint8_t>>(
             device_composer->compose_jpeg(*item.frame, item.rects, item.labels, *gpu));
       } catch (const std::exception& e) {
-        set_error(what + ": live view: " + e.what());
-        return nullptr;
+        log(LogLevel::Warning, kLogger,
+            what + ": live view: nvJPEG failed (" + e.what() + "); GPU frames are encoded by libavcodec from now on");
+        nvjpeg.reset();
       }
     }
     if (!compose(item)) return nullptr;
